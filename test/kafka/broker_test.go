@@ -1,0 +1,230 @@
+//go:build integration
+
+package kafkatest
+
+import (
+	"bytes"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/IBM/sarama"
+	"github.com/pavlo-v-chernykh/keystore-go/v4"
+	pkcs12 "software.sslmate.com/src/go-pkcs12"
+)
+
+var env *Env
+
+func TestMain(m *testing.M) {
+	e, stop, err := Ensure()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	env = e
+	code := m.Run()
+	stop()
+	os.Exit(code)
+}
+
+// TestListenersProduceConsume produces one message and reads it back over every listener.
+func TestListenersProduceConsume(t *testing.T) {
+	for _, l := range Listeners {
+		t.Run(strings.ReplaceAll(l, "/", "_"), func(t *testing.T) {
+			addr, cfg, err := env.Config(l, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			client, err := sarama.NewClient([]string{addr}, cfg)
+			if err != nil {
+				t.Fatalf("connect %s over %s: %v", addr, l, err)
+			}
+			defer client.Close()
+
+			topic := fmt.Sprintf("kafkatest-%s-%d", strings.NewReplacer("/", "-", "_", "-").Replace(strings.ToLower(l)), time.Now().UnixNano())
+			admin, err := sarama.NewClusterAdminFromClient(client)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := admin.CreateTopic(topic, &sarama.TopicDetail{NumPartitions: 1, ReplicationFactor: 1}, false); err != nil {
+				t.Fatalf("create topic: %v", err)
+			}
+
+			producer, err := sarama.NewSyncProducerFromClient(client)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer producer.Close()
+			want := "hello over " + l
+			var part int32
+			var off int64
+			for try := 0; ; try++ { // the new topic's leader may take a moment
+				part, off, err = producer.SendMessage(&sarama.ProducerMessage{
+					Topic: topic, Key: sarama.StringEncoder("k"), Value: sarama.StringEncoder(want),
+					Headers: []sarama.RecordHeader{{Key: []byte("h"), Value: []byte("v")}},
+				})
+				if err == nil || try == 20 {
+					break
+				}
+				time.Sleep(250 * time.Millisecond)
+			}
+			if err != nil {
+				t.Fatalf("produce: %v", err)
+			}
+			if part != 0 || off != 0 {
+				t.Fatalf("produced at partition %d offset %d, want 0/0", part, off)
+			}
+
+			consumer, err := sarama.NewConsumerFromClient(client)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer consumer.Close()
+			pc, err := consumer.ConsumePartition(topic, 0, sarama.OffsetOldest)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer pc.Close()
+			select {
+			case msg := <-pc.Messages():
+				if string(msg.Value) != want || string(msg.Key) != "k" || msg.Offset != 0 {
+					t.Fatalf("consumed key %q value %q offset %d, want k %q 0", msg.Key, msg.Value, msg.Offset, want)
+				}
+				if len(msg.Headers) != 1 || string(msg.Headers[0].Key) != "h" || string(msg.Headers[0].Value) != "v" {
+					t.Fatalf("headers %v", msg.Headers)
+				}
+			case err := <-pc.Errors():
+				t.Fatalf("consume: %v", err)
+			case <-time.After(20 * time.Second):
+				t.Fatal("no message within 20s")
+			}
+		})
+	}
+}
+
+// TestWrongPassword: every SASL listener/mechanism rejects a wrong password with an authentication error.
+func TestWrongPassword(t *testing.T) {
+	for _, l := range []string{SASLPlaintextPlain, SASLPlaintextScram, SASLSSLPlain, SASLSSLScram} {
+		t.Run(strings.ReplaceAll(l, "/", "_"), func(t *testing.T) {
+			addr, cfg, err := env.Config(l, "wrong-password")
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg.Metadata.Retry.Max = 0
+			client, err := sarama.NewClient([]string{addr}, cfg)
+			if err == nil {
+				client.Close()
+				t.Fatalf("%s accepted a wrong password", l)
+			}
+			if !errors.Is(err, sarama.ErrSASLAuthenticationFailed) {
+				t.Fatalf("want ErrSASLAuthenticationFailed, got %v", err)
+			}
+		})
+	}
+}
+
+// TestSSLRequiresClientCertificate: the SSL listener refuses a client without a certificate.
+func TestSSLRequiresClientCertificate(t *testing.T) {
+	addr, cfg, err := env.Config(SSL, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc, err := env.TLSConfig(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Net.TLS.Config = tc
+	cfg.Metadata.Retry.Max = 0
+	client, err := sarama.NewClient([]string{addr}, cfg)
+	if err == nil {
+		client.Close()
+		t.Fatal("SSL listener accepted a client without a certificate")
+	}
+	if !errors.Is(err, sarama.ErrOutOfBrokers) {
+		t.Fatalf("want a connection failure, got %v", err)
+	}
+}
+
+// TestCertificateFiles: the JKS and PKCS#12 client stores open with the passwords in the env file and
+// hold the client key, its certificate chain and the CA that signed the broker.
+func TestCertificateFiles(t *testing.T) {
+	ca := readPEMCert(t, env.CAPEM)
+	client := readPEMCert(t, env.ClientCertPEM)
+
+	ks := keystore.New()
+	f, err := os.Open(env.ClientKeystoreJKS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := ks.Load(f, []byte(env.KeystorePassword)); err != nil {
+		t.Fatalf("load %s: %v", env.ClientKeystoreJKS, err)
+	}
+	entry, err := ks.GetPrivateKeyEntry("client", []byte(env.KeyPassword))
+	if err != nil {
+		t.Fatalf("JKS key entry with KAFKA_KEY_PASSWORD: %v", err)
+	}
+	if len(entry.CertificateChain) != 2 || !bytes.Equal(entry.CertificateChain[0].Content, client.Raw) ||
+		!bytes.Equal(entry.CertificateChain[1].Content, ca.Raw) {
+		t.Fatalf("JKS chain has %d certificates, want client + CA", len(entry.CertificateChain))
+	}
+	if _, err := x509.ParsePKCS8PrivateKey(entry.PrivateKey); err != nil {
+		t.Fatalf("JKS private key: %v", err)
+	}
+
+	ts := keystore.New()
+	tf, err := os.Open(env.ClientTruststoreJKS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tf.Close()
+	if err := ts.Load(tf, []byte(env.TruststorePassword)); err != nil {
+		t.Fatalf("load %s: %v", env.ClientTruststoreJKS, err)
+	}
+	tc, err := ts.GetTrustedCertificateEntry("ca")
+	if err != nil || !bytes.Equal(tc.Certificate.Content, ca.Raw) {
+		t.Fatalf("JKS truststore CA entry: %v", err)
+	}
+
+	p12, err := os.ReadFile(env.ClientKeystoreP12)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, cert, chain, err := pkcs12.DecodeChain(p12, env.KeystorePassword)
+	if err != nil {
+		t.Fatalf("PKCS#12 keystore: %v", err)
+	}
+	if !cert.Equal(client) || len(chain) != 1 || !chain[0].Equal(ca) {
+		t.Fatal("PKCS#12 keystore does not hold the client certificate and the CA")
+	}
+	tp12, err := os.ReadFile(env.ClientTruststoreP12)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certs, err := pkcs12.DecodeTrustStore(tp12, env.TruststorePassword)
+	if err != nil || len(certs) != 1 || !certs[0].Equal(ca) {
+		t.Fatalf("PKCS#12 truststore: %v (%d certificates)", err, len(certs))
+	}
+}
+
+func readPEMCert(t *testing.T, path string) *x509.Certificate {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blk, _ := pem.Decode(b)
+	if blk == nil {
+		t.Fatalf("%s: no PEM block", path)
+	}
+	c, err := x509.ParseCertificate(blk.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
