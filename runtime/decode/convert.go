@@ -1,0 +1,422 @@
+package decode
+
+import (
+	"math"
+	"strconv"
+	"unsafe"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
+)
+
+// The append functions below convert one value and append it to a typed
+// builder: exactly one value per call. A missing value, JSON null, or an
+// empty text for a non-VARCHAR column appends NULL. A value that does not
+// convert appends NULL, records the failure on st and returns false.
+
+const (
+	whyBool    = "not a boolean (true or false)"
+	whyInt     = "not an integer in range"
+	whyFloat   = "not a number in range"
+	whyDecimal = "not a decimal that fits"
+	whyTime    = "not a time in the column's format"
+	whyDate    = "date out of range"
+	whyKind    = "wrong JSON type for the column"
+)
+
+// text returns the text of a scalar span (string content unescaped, a number
+// as written), and false for anything else.
+func (st *State) text(v []byte, sp Span) ([]byte, bool) {
+	switch sp.Tok {
+	case TokString, TokNumber:
+		return v[sp.Start:sp.End], true
+	case TokStringEsc:
+		st.scratch = unescapeJSON(st.scratch[:0], v[sp.Start:sp.End])
+		return st.scratch, true
+	case TokQuoted:
+		st.scratch = unquoteCSV(st.scratch[:0], v[sp.Start:sp.End])
+		return st.scratch, true
+	}
+	return nil, false
+}
+
+// null reports whether sp appends NULL without a failure.
+func null(sp Span) bool {
+	return sp.Tok <= TokNull || (sp.Tok == TokString && sp.Start == sp.End)
+}
+
+func (st *State) bad1(col int, v []byte, sp Span, why string) bool {
+	st.Corrupt(col, v, sp.Start, why)
+	return false
+}
+
+// AppendString appends a VARCHAR: string content, a number or boolean as its
+// literal text, an object or array as its JSON text.
+func AppendString(b *array.StringBuilder, v []byte, sp Span, st *State, col int) bool {
+	if sp.Tok <= TokNull {
+		b.AppendNull()
+		return true
+	}
+	var t []byte
+	switch sp.Tok {
+	case TokStringEsc:
+		st.scratch = unescapeJSON(st.scratch[:0], v[sp.Start:sp.End])
+		t = st.scratch
+	case TokQuoted:
+		st.scratch = unquoteCSV(st.scratch[:0], v[sp.Start:sp.End])
+		t = st.scratch
+	default:
+		t = v[sp.Start:sp.End]
+	}
+	b.BinaryBuilder.Append(t)
+	return true
+}
+
+// AppendBool appends a BOOLEAN: JSON true/false, or the text true/false in
+// any case.
+func AppendBool(b *array.BooleanBuilder, v []byte, sp Span, st *State, col int) bool {
+	switch sp.Tok {
+	case TokTrue:
+		b.Append(true)
+		return true
+	case TokFalse:
+		b.Append(false)
+		return true
+	}
+	if null(sp) {
+		b.AppendNull()
+		return true
+	}
+	if sp.Tok != TokNumber {
+		if t, ok := st.text(v, sp); ok {
+			if equalFoldASCII(t, "true") {
+				b.Append(true)
+				return true
+			}
+			if equalFoldASCII(t, "false") {
+				b.Append(false)
+				return true
+			}
+		}
+	}
+	b.AppendNull()
+	return st.bad1(col, v, sp, whyBool)
+}
+
+// parseInt reads [+-]digits within [min, max].
+func parseInt(t []byte, min, max int64) (int64, bool) {
+	i, neg := 0, false
+	if len(t) > 0 && (t[0] == '-' || t[0] == '+') {
+		neg, i = t[0] == '-', 1
+	}
+	if i == len(t) {
+		return 0, false
+	}
+	var u uint64
+	for ; i < len(t); i++ {
+		c := t[i] - '0'
+		if c > 9 || u > math.MaxInt64/10+1 {
+			return 0, false
+		}
+		u = u*10 + uint64(c)
+	}
+	if neg {
+		if u > uint64(-min) {
+			return 0, false
+		}
+		return -int64(u), true
+	}
+	if u > uint64(max) {
+		return 0, false
+	}
+	return int64(u), true
+}
+
+// intText is the text of an integer value, or why not.
+func (st *State) intText(v []byte, sp Span) ([]byte, string) {
+	if sp.Tok == TokTrue || sp.Tok == TokFalse || sp.Tok >= TokObject {
+		return nil, whyKind
+	}
+	t, _ := st.text(v, sp)
+	return t, ""
+}
+
+func appendInt(v []byte, sp Span, st *State, col int, min, max int64) (int64, bool, bool) {
+	if null(sp) {
+		return 0, false, true
+	}
+	t, why := st.intText(v, sp)
+	if why == "" {
+		if n, ok := parseInt(t, min, max); ok {
+			return n, true, true
+		}
+		why = whyInt
+	}
+	return 0, false, st.bad1(col, v, sp, why)
+}
+
+// AppendInt8 appends a TINYINT.
+func AppendInt8(b *array.Int8Builder, v []byte, sp Span, st *State, col int) bool {
+	n, valid, ok := appendInt(v, sp, st, col, math.MinInt8, math.MaxInt8)
+	if valid {
+		b.Append(int8(n))
+	} else {
+		b.AppendNull()
+	}
+	return ok
+}
+
+// AppendInt16 appends a SMALLINT.
+func AppendInt16(b *array.Int16Builder, v []byte, sp Span, st *State, col int) bool {
+	n, valid, ok := appendInt(v, sp, st, col, math.MinInt16, math.MaxInt16)
+	if valid {
+		b.Append(int16(n))
+	} else {
+		b.AppendNull()
+	}
+	return ok
+}
+
+// AppendInt32 appends an INTEGER.
+func AppendInt32(b *array.Int32Builder, v []byte, sp Span, st *State, col int) bool {
+	n, valid, ok := appendInt(v, sp, st, col, math.MinInt32, math.MaxInt32)
+	if valid {
+		b.Append(int32(n))
+	} else {
+		b.AppendNull()
+	}
+	return ok
+}
+
+// AppendInt64 appends a BIGINT.
+func AppendInt64(b *array.Int64Builder, v []byte, sp Span, st *State, col int) bool {
+	n, valid, ok := appendInt(v, sp, st, col, math.MinInt64, math.MaxInt64)
+	if valid {
+		b.Append(n)
+	} else {
+		b.AppendNull()
+	}
+	return ok
+}
+
+func appendFloat(v []byte, sp Span, st *State, col int, bits int) (float64, bool, bool) {
+	if null(sp) {
+		return 0, false, true
+	}
+	t, why := st.intText(v, sp)
+	if why == "" {
+		f, err := strconv.ParseFloat(unsafe.String(unsafe.SliceData(t), len(t)), bits)
+		if err == nil {
+			return f, true, true
+		}
+		why = whyFloat
+	}
+	return 0, false, st.bad1(col, v, sp, why)
+}
+
+// AppendFloat32 appends a REAL: a number, or text strconv.ParseFloat takes.
+func AppendFloat32(b *array.Float32Builder, v []byte, sp Span, st *State, col int) bool {
+	f, valid, ok := appendFloat(v, sp, st, col, 32)
+	if valid {
+		b.Append(float32(f))
+	} else {
+		b.AppendNull()
+	}
+	return ok
+}
+
+// AppendFloat64 appends a DOUBLE: a number, or text strconv.ParseFloat takes.
+func AppendFloat64(b *array.Float64Builder, v []byte, sp Span, st *State, col int) bool {
+	f, valid, ok := appendFloat(v, sp, st, col, 64)
+	if valid {
+		b.Append(f)
+	} else {
+		b.AppendNull()
+	}
+	return ok
+}
+
+// AppendDecimal appends a DECIMAL(p,s) exactly: a number or numeric text,
+// rounded half away from zero to the scale; too many digits is a failure.
+func AppendDecimal(b *array.Decimal128Builder, v []byte, sp Span, st *State, col int) bool {
+	if null(sp) {
+		b.AppendNull()
+		return true
+	}
+	t, why := st.intText(v, sp)
+	if why == "" {
+		dt := b.Type().(*arrow.Decimal128Type)
+		if n, ok := ParseDecimal(t, dt.Precision, dt.Scale); ok {
+			b.Append(n)
+			return true
+		}
+		why = whyDecimal
+	}
+	b.AppendNull()
+	return st.bad1(col, v, sp, why)
+}
+
+var pow10u64 = func() (t [20]uint64) {
+	t[0] = 1
+	for i := 1; i < 20; i++ {
+		t[i] = t[i-1] * 10
+	}
+	return t
+}()
+
+// ParseDecimal reads [+-]digits[.digits][e[+-]digits] as a decimal of the
+// given precision and scale.
+func ParseDecimal(t []byte, prec, scale int32) (decimal128.Num, bool) {
+	i, neg := 0, false
+	if len(t) > 0 && (t[0] == '-' || t[0] == '+') {
+		neg, i = t[0] == '-', 1
+	}
+	// Significant digits, without leading zeros: value = digits * 10^exp.
+	var dig [40]byte
+	nd, exp, seen, dropped := 0, 0, false, false
+	for ; i < len(t) && t[i] >= '0' && t[i] <= '9'; i++ {
+		seen = true
+		if nd == 0 && t[i] == '0' {
+			continue
+		}
+		if nd < len(dig) {
+			dig[nd] = t[i]
+			nd++
+		} else {
+			exp++
+			dropped = dropped || t[i] != '0'
+		}
+	}
+	if i < len(t) && t[i] == '.' {
+		for i++; i < len(t) && t[i] >= '0' && t[i] <= '9'; i++ {
+			seen = true
+			if nd == 0 && t[i] == '0' {
+				exp--
+				continue
+			}
+			if nd < len(dig) {
+				dig[nd] = t[i]
+				nd++
+				exp--
+			} else {
+				dropped = dropped || t[i] != '0'
+			}
+		}
+	}
+	if !seen {
+		return decimal128.Num{}, false
+	}
+	if i < len(t) && (t[i] == 'e' || t[i] == 'E') {
+		e, ok := parseInt(t[i+1:], -1_000_000, 1_000_000)
+		if !ok {
+			return decimal128.Num{}, false
+		}
+		exp += int(e)
+		i = len(t)
+	}
+	if i != len(t) {
+		return decimal128.Num{}, false
+	}
+	if nd == 0 {
+		return decimal128.Num{}, true
+	}
+	shift := exp + int(scale) // result = digits * 10^shift
+	if shift >= 0 {
+		if nd+shift > int(prec) {
+			return decimal128.Num{}, false
+		}
+	} else {
+		drop := -shift
+		if drop > nd {
+			return decimal128.Num{}, true // rounds to zero
+		}
+		roundUp := dig[nd-drop] >= '5'
+		_ = dropped
+		nd -= drop
+		shift = 0
+		if nd > int(prec) {
+			return decimal128.Num{}, false
+		}
+		n := digitsNum(dig[:nd])
+		if roundUp {
+			n = n.Add(decimal128.FromU64(1))
+		}
+		if !n.FitsInPrecision(prec) {
+			return decimal128.Num{}, false
+		}
+		if neg {
+			n = n.Negate()
+		}
+		return n, true
+	}
+	n := digitsNum(dig[:nd])
+	for ; shift > 0; shift-- {
+		n = n.Mul(decimal128.FromU64(10))
+	}
+	if !n.FitsInPrecision(prec) {
+		return decimal128.Num{}, false
+	}
+	if neg {
+		n = n.Negate()
+	}
+	return n, true
+}
+
+func digitsNum(d []byte) decimal128.Num {
+	var hi, lo uint64
+	k := len(d)
+	if k > 19 {
+		k = len(d) - 19
+		for _, c := range d[:k] {
+			hi = hi*10 + uint64(c-'0')
+		}
+		for _, c := range d[k:] {
+			lo = lo*10 + uint64(c-'0')
+		}
+		return decimal128.FromU64(hi).Mul(decimal128.FromU64(pow10u64[19])).Add(decimal128.FromU64(lo))
+	}
+	for _, c := range d {
+		lo = lo*10 + uint64(c-'0')
+	}
+	return decimal128.FromU64(lo)
+}
+
+func timeMillis(v []byte, sp Span, st *State, col int, p *TimeParser) (int64, bool, bool) {
+	if null(sp) {
+		return 0, false, true
+	}
+	t, why := st.intText(v, sp)
+	if why == "" {
+		if ms, ok := p.Millis(t); ok {
+			return ms, true, true
+		}
+		why = whyTime
+	}
+	return 0, false, st.bad1(col, v, sp, why)
+}
+
+// AppendDate appends a DATE (Date32, days since the epoch, rounding down).
+func AppendDate(b *array.Date32Builder, v []byte, sp Span, st *State, col int, p *TimeParser) bool {
+	ms, valid, ok := timeMillis(v, sp, st, col, p)
+	if valid {
+		if d, in := Days(ms); in {
+			b.Append(arrow.Date32(d))
+			return true
+		}
+		ok = st.bad1(col, v, sp, whyDate)
+	}
+	b.AppendNull()
+	return ok
+}
+
+// AppendTimestamp appends a TIMESTAMP (Date64, epoch milliseconds, UTC).
+func AppendTimestamp(b *array.Date64Builder, v []byte, sp Span, st *State, col int, p *TimeParser) bool {
+	ms, valid, ok := timeMillis(v, sp, st, col, p)
+	if valid {
+		b.Append(arrow.Date64(ms))
+	} else {
+		b.AppendNull()
+	}
+	return ok
+}

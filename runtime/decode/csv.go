@@ -1,0 +1,101 @@
+package decode
+
+// CSV reads the fields of one CSV record (a whole message) in order, as RFC
+// 4180 says: a field whose first non-blank byte is '"' is quoted, "" inside
+// it is one quote, and delimiters and newlines inside it are content.
+// Unquoted fields are trimmed of bytes <= 0x20 (other than the delimiter);
+// quotes inside them are literal. After a closing quote only blanks may come
+// before the delimiter; anything else makes the record malformed, and the
+// error is sticky.
+type CSV struct {
+	buf    []byte
+	pos    int
+	delim  byte
+	done   bool
+	failed bool
+	errPos int
+	errMsg string
+}
+
+// Reset starts a new record.
+func (r *CSV) Reset(buf []byte, delim byte) {
+	r.buf, r.pos, r.delim, r.done, r.failed, r.errPos, r.errMsg = buf, 0, delim, false, false, 0, ""
+}
+
+// Failed reports whether the record is malformed.
+func (r *CSV) Failed() bool { return r.failed }
+
+func (r *CSV) blank(c byte) bool { return c <= ' ' && c != r.delim }
+
+// Next returns the next field, and false after the last one (or on error).
+func (r *CSV) Next() (Span, bool) {
+	if r.done {
+		return Span{}, false
+	}
+	b, i, n := r.buf, r.pos, len(r.buf)
+	for i < n && r.blank(b[i]) {
+		i++
+	}
+	if i < n && b[i] == '"' {
+		start := i + 1
+		tok := TokString
+		for i = start; ; i++ {
+			if i >= n {
+				r.fail(start-1, "unterminated quoted field")
+				return Span{}, false
+			}
+			if b[i] == '"' {
+				if i+1 < n && b[i+1] == '"' {
+					tok = TokQuoted
+					i++
+					continue
+				}
+				break
+			}
+		}
+		sp := Span{start, i, tok}
+		i++
+		for i < n && r.blank(b[i]) {
+			i++
+		}
+		switch {
+		case i >= n:
+			r.done = true
+		case b[i] == r.delim:
+			r.pos = i + 1
+		default:
+			r.fail(i, "text after a closing quote")
+			return Span{}, false
+		}
+		return sp, true
+	}
+	start := i
+	for i < n && b[i] != r.delim {
+		i++
+	}
+	end := i
+	for end > start && r.blank(b[end-1]) {
+		end--
+	}
+	if i >= n {
+		r.done = true
+	} else {
+		r.pos = i + 1
+	}
+	return Span{start, end, TokString}, true
+}
+
+func (r *CSV) fail(pos int, msg string) {
+	r.failed, r.done, r.errPos, r.errMsg = true, true, pos, msg
+}
+
+// unquoteCSV appends s with every "" made one quote.
+func unquoteCSV(dst, s []byte) []byte {
+	for i := 0; i < len(s); i++ {
+		dst = append(dst, s[i])
+		if s[i] == '"' {
+			i++
+		}
+	}
+	return dst
+}

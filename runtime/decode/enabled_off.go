@@ -1,0 +1,5 @@
+//go:build nogenerated
+
+package decode
+
+const generatedEnabled = false

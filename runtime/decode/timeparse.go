@@ -1,0 +1,607 @@
+package decode
+
+import (
+	"github.com/athena-kafka/athena-kafka/runtime/topic"
+)
+
+const msPerDay = 86400000
+
+// TimeParser parses Date and Timestamp text strictly: every field in range,
+// nothing left over, UTC unless the text names an offset. It never allocates.
+type TimeParser struct {
+	kind  topic.TimeKind
+	elems []topic.Elem
+	fast  fastLayout
+}
+
+type fastLayout uint8
+
+const (
+	fastNone   fastLayout = iota
+	fastYMD               // yyyy-MM-dd
+	fastYMDHMS            // yyyy-MM-dd HH:mm:ss (sep ' ' or 'T')
+	fastYMDHMSf           // yyyy-MM-dd HH:mm:ss.SSS
+)
+
+// NewTimeParser compiles a time format.
+func NewTimeParser(tf *topic.TimeFormat) *TimeParser {
+	p := &TimeParser{kind: tf.Kind, elems: tf.Elems}
+	if tf.Kind == topic.TimeLayout {
+		switch tf.Canonical() {
+		case "yyyy'-'MM'-'dd":
+			p.fast = fastYMD
+		case "yyyy'-'MM'-'dd' 'HH':'mm':'ss", "yyyy'-'MM'-'dd'T'HH':'mm':'ss":
+			p.fast = fastYMDHMS
+		case "yyyy'-'MM'-'dd' 'HH':'mm':'ss'.'SSS", "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'SSS":
+			p.fast = fastYMDHMSf
+		}
+	}
+	return p
+}
+
+// MustTimeParser compiles a formatHint that the generator already checked.
+func MustTimeParser(hint string) *TimeParser {
+	tf, probs := topic.ParseTimeFormat(hint)
+	if len(probs) > 0 {
+		panic("decode: bad formatHint " + hint + ": " + probs[0])
+	}
+	return NewTimeParser(tf)
+}
+
+// Millis parses text into milliseconds since the epoch.
+func (p *TimeParser) Millis(b []byte) (int64, bool) {
+	switch p.kind {
+	case topic.TimeISO8601:
+		return ParseISO8601(b)
+	case topic.TimeRFC2822:
+		return ParseRFC2822(b)
+	case topic.TimeEpochMillis:
+		return parseEpoch(b, false)
+	case topic.TimeEpochSeconds:
+		return parseEpoch(b, true)
+	}
+	switch p.fast {
+	case fastYMD:
+		return ParseYMD(b)
+	case fastYMDHMS:
+		return ParseYMDHMS(b, p.elems[5].Lit[0], false)
+	case fastYMDHMSf:
+		return ParseYMDHMS(b, p.elems[5].Lit[0], true)
+	}
+	return p.layout(b)
+}
+
+// Days turns epoch milliseconds into epoch days (rounding down) for Date32.
+func Days(ms int64) (int32, bool) {
+	d := ms / msPerDay
+	if ms%msPerDay < 0 {
+		d--
+	}
+	return int32(d), d == int64(int32(d))
+}
+
+// daysFromCivil is Howard Hinnant's days_from_civil.
+func daysFromCivil(y, m, d int64) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 && y%400 != 0 {
+		era--
+	}
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
+}
+
+func daysIn(y, m int) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// digits reads exactly n digits at b[i:].
+func digits(b []byte, i, n int) (int, bool) {
+	if i+n > len(b) {
+		return 0, false
+	}
+	v := 0
+	for _, c := range b[i : i+n] {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int(c-'0')
+	}
+	return v, true
+}
+
+// digits12 reads one or two digits at b[i:]; it returns the count read.
+func digits12(b []byte, i int) (int, int) {
+	if i >= len(b) || b[i] < '0' || b[i] > '9' {
+		return 0, 0
+	}
+	if i+1 < len(b) && b[i+1] >= '0' && b[i+1] <= '9' {
+		return int(b[i]-'0')*10 + int(b[i+1]-'0'), 2
+	}
+	return int(b[i] - '0'), 1
+}
+
+func civilMillis(y, mo, d, h, mi, s, ms int) (int64, bool) {
+	if mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) || h > 23 || mi > 59 || s > 59 {
+		return 0, false
+	}
+	return daysFromCivil(int64(y), int64(mo), int64(d))*msPerDay + int64(h)*3600000 + int64(mi)*60000 + int64(s)*1000 + int64(ms), true
+}
+
+// ParseYMD is the fast path for yyyy-MM-dd.
+func ParseYMD(b []byte) (int64, bool) {
+	if len(b) != 10 || b[4] != '-' || b[7] != '-' {
+		return 0, false
+	}
+	y, ok1 := digits(b, 0, 4)
+	m, ok2 := digits(b, 5, 2)
+	d, ok3 := digits(b, 8, 2)
+	if !(ok1 && ok2 && ok3) {
+		return 0, false
+	}
+	return civilMillis(y, m, d, 0, 0, 0, 0)
+}
+
+// ParseYMDHMS is the fast path for yyyy-MM-dd<sep>HH:mm:ss, with .SSS when
+// millis is set.
+func ParseYMDHMS(b []byte, sep byte, millis bool) (int64, bool) {
+	n := 19
+	if millis {
+		n = 23
+	}
+	if len(b) != n || b[4] != '-' || b[7] != '-' || b[10] != sep || b[13] != ':' || b[16] != ':' {
+		return 0, false
+	}
+	y, ok1 := digits(b, 0, 4)
+	mo, ok2 := digits(b, 5, 2)
+	d, ok3 := digits(b, 8, 2)
+	h, ok4 := digits(b, 11, 2)
+	mi, ok5 := digits(b, 14, 2)
+	s, ok6 := digits(b, 17, 2)
+	ms, ok7 := 0, true
+	if millis {
+		if b[19] != '.' {
+			return 0, false
+		}
+		ms, ok7 = digits(b, 20, 3)
+	}
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7) {
+		return 0, false
+	}
+	return civilMillis(y, mo, d, h, mi, s, ms)
+}
+
+// zone reads Z, z, +hh, +hhmm or +hh:mm (colon per style: 0 none, 1 must,
+// 2 either) at b[i:]; it returns the offset in minutes and the new index.
+func zone(b []byte, i int, allowZ bool, minLen int, colon int) (int, int, bool) {
+	if i >= len(b) {
+		return 0, i, false
+	}
+	if allowZ && (b[i] == 'Z' || b[i] == 'z') {
+		return 0, i + 1, true
+	}
+	sign := 1
+	switch b[i] {
+	case '+':
+	case '-':
+		sign = -1
+	default:
+		return 0, i, false
+	}
+	i++
+	h, ok := digits(b, i, 2)
+	if !ok || h > 23 {
+		return 0, i, false
+	}
+	i += 2
+	m := 0
+	if i < len(b) && b[i] == ':' && colon != 0 {
+		mm, ok := digits(b, i+1, 2)
+		if !ok || mm > 59 {
+			return 0, i, false
+		}
+		m, i = mm, i+3
+	} else if mm, ok := digits(b, i, 2); ok && colon != 1 {
+		if mm > 59 {
+			return 0, i, false
+		}
+		m, i = mm, i+2
+	} else if minLen > 2 {
+		return 0, i, false
+	}
+	return sign * (h*60 + m), i, true
+}
+
+// ParseISO8601 reads yyyy-MM-dd, optionally followed by T (or a space)
+// HH:mm, :ss, a fraction of 1..9 digits (',' or '.'; beyond milliseconds
+// truncated) and a zone Z, +hh, +hhmm or +hh:mm.
+func ParseISO8601(b []byte) (int64, bool) {
+	if len(b) < 10 || b[4] != '-' || b[7] != '-' {
+		return 0, false
+	}
+	y, ok1 := digits(b, 0, 4)
+	mo, ok2 := digits(b, 5, 2)
+	d, ok3 := digits(b, 8, 2)
+	if !(ok1 && ok2 && ok3) {
+		return 0, false
+	}
+	if len(b) == 10 {
+		return civilMillis(y, mo, d, 0, 0, 0, 0)
+	}
+	if c := b[10]; c != 'T' && c != 't' && c != ' ' {
+		return 0, false
+	}
+	h, ok4 := digits(b, 11, 2)
+	if !ok4 || len(b) < 16 || b[13] != ':' {
+		return 0, false
+	}
+	mi, ok5 := digits(b, 14, 2)
+	if !ok5 {
+		return 0, false
+	}
+	i, s, ms := 16, 0, 0
+	if i < len(b) && b[i] == ':' {
+		var ok bool
+		if s, ok = digits(b, i+1, 2); !ok {
+			return 0, false
+		}
+		i += 3
+		if i < len(b) && (b[i] == '.' || b[i] == ',') {
+			i++
+			n := 0
+			for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+				if n < 3 {
+					ms = ms*10 + int(b[i]-'0')
+				}
+				n++
+				i++
+			}
+			if n == 0 || n > 9 {
+				return 0, false
+			}
+			for ; n < 3; n++ {
+				ms *= 10
+			}
+		}
+	}
+	v, ok := civilMillis(y, mo, d, h, mi, s, ms)
+	if !ok {
+		return 0, false
+	}
+	if i < len(b) {
+		off, j, ok := zone(b, i, true, 2, 2)
+		if !ok || j != len(b) {
+			return 0, false
+		}
+		v -= int64(off) * 60000
+	}
+	return v, true
+}
+
+var monthNames = [12]string{"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
+var dayNames = [7]string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+
+// word matches a name (or its 3-letter abbreviation) at b[i:], ignoring
+// case; it returns the index in names and the length matched.
+func word(b []byte, i int, names []string, full bool) (int, int) {
+	for k, name := range names {
+		w := name
+		if !full {
+			w = name[:3]
+		}
+		if i+len(w) <= len(b) && equalFoldASCII(b[i:i+len(w)], w) {
+			return k, len(w)
+		}
+	}
+	return -1, 0
+}
+
+func equalFoldASCII(b []byte, lower string) bool {
+	if len(b) != len(lower) {
+		return false
+	}
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
+}
+
+var rfcZones = map[string]int{"ut": 0, "gmt": 0, "z": 0, "est": -300, "edt": -240, "cst": -360, "cdt": -300, "mst": -420, "mdt": -360, "pst": -480, "pdt": -420}
+
+func spaces(b []byte, i int) (int, bool) {
+	j := i
+	for j < len(b) && (b[j] == ' ' || b[j] == '\t') {
+		j++
+	}
+	return j, j > i
+}
+
+// ParseRFC2822 reads [Mon, ]2 Jan 2006 15:04[:05] zone, where zone is
+// +hhmm, -hhmm, UT, GMT, Z or a US zone of RFC 2822.
+func ParseRFC2822(b []byte) (int64, bool) {
+	i := 0
+	if _, n := word(b, 0, dayNames[:], false); n > 0 {
+		i = n
+		if i >= len(b) || b[i] != ',' {
+			return 0, false
+		}
+		i, _ = spaces(b, i+1)
+	}
+	d, n := digits12(b, i)
+	if n == 0 {
+		return 0, false
+	}
+	i, ok := spaces(b, i+n)
+	if !ok {
+		return 0, false
+	}
+	m, n := word(b, i, monthNames[:], false)
+	if n == 0 {
+		return 0, false
+	}
+	if i, ok = spaces(b, i+n); !ok {
+		return 0, false
+	}
+	y, ok := digits(b, i, 4)
+	if !ok {
+		return 0, false
+	}
+	if i, ok = spaces(b, i+4); !ok {
+		return 0, false
+	}
+	h, ok1 := digits(b, i, 2)
+	mi, ok2 := digits(b, i+3, 2)
+	if !ok1 || !ok2 || b[i+2] != ':' {
+		return 0, false
+	}
+	i += 5
+	s := 0
+	if i < len(b) && b[i] == ':' {
+		if s, ok = digits(b, i+1, 2); !ok {
+			return 0, false
+		}
+		i += 3
+	}
+	if i, ok = spaces(b, i); !ok {
+		return 0, false
+	}
+	v, ok := civilMillis(y, m+1, d, h, mi, s, 0)
+	if !ok {
+		return 0, false
+	}
+	if i < len(b) && (b[i] == '+' || b[i] == '-') {
+		off, j, ok := zone(b, i, false, 4, 0)
+		if !ok || j != len(b) {
+			return 0, false
+		}
+		return v - int64(off)*60000, true
+	}
+	var name [3]byte
+	rest := b[i:]
+	if len(rest) == 0 || len(rest) > 3 {
+		return 0, false
+	}
+	for k, c := range rest {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		name[k] = c
+	}
+	off, ok := rfcZones[string(name[:len(rest)])]
+	if !ok {
+		return 0, false
+	}
+	return v - int64(off)*60000, true
+}
+
+// parseEpoch reads an integer count of milliseconds, or of seconds with an
+// optional fraction (beyond milliseconds truncated).
+func parseEpoch(b []byte, seconds bool) (int64, bool) {
+	i, neg := 0, false
+	if len(b) > 0 && (b[0] == '-' || b[0] == '+') {
+		neg, i = b[0] == '-', 1
+	}
+	start := i
+	var v int64
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		if v > (1<<62)/10 {
+			return 0, false
+		}
+		v = v*10 + int64(b[i]-'0')
+		i++
+	}
+	if i == start {
+		return 0, false
+	}
+	if seconds {
+		if v > (1<<62)/1000 {
+			return 0, false
+		}
+		v *= 1000
+		if i < len(b) && b[i] == '.' {
+			i++
+			n, f := 0, int64(0)
+			for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+				if n < 3 {
+					f = f*10 + int64(b[i]-'0')
+				}
+				n++
+				i++
+			}
+			if n == 0 {
+				return 0, false
+			}
+			for ; n < 3; n++ {
+				f *= 10
+			}
+			v += f
+		}
+	}
+	if i != len(b) {
+		return 0, false
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
+}
+
+// layout interprets a compiled SimpleDateFormat pattern.
+func (p *TimeParser) layout(b []byte) (int64, bool) {
+	y, mo, d, h, mi, s, ms, off := 0, 1, 1, 0, 0, 0, 0, 0
+	pm, h12, ampm := false, false, false
+	i := 0
+	var ok bool
+	for _, e := range p.elems {
+		n := 0
+		switch e.Op {
+		case topic.OpLit:
+			if i+len(e.Lit) > len(b) || string(b[i:i+len(e.Lit)]) != e.Lit {
+				return 0, false
+			}
+			i += len(e.Lit)
+			continue
+		case topic.OpYear4:
+			if y, ok = digits(b, i, 4); !ok {
+				return 0, false
+			}
+			n = 4
+		case topic.OpYear2:
+			if y, ok = digits(b, i, 2); !ok {
+				return 0, false
+			}
+			if y >= 69 {
+				y += 1900
+			} else {
+				y += 2000
+			}
+			n = 2
+		case topic.OpMonth2, topic.OpDay2, topic.OpHour2, topic.OpHour12x2, topic.OpMinute2, topic.OpSecond2:
+			v, ok := digits(b, i, 2)
+			if !ok {
+				return 0, false
+			}
+			n = 2
+			switch e.Op {
+			case topic.OpMonth2:
+				mo = v
+			case topic.OpDay2:
+				d = v
+			case topic.OpHour2:
+				h = v
+			case topic.OpHour12x2:
+				h, h12 = v, true
+			case topic.OpMinute2:
+				mi = v
+			default:
+				s = v
+			}
+		case topic.OpMonth, topic.OpDay, topic.OpHour, topic.OpHour12, topic.OpMinute, topic.OpSecond:
+			var v int
+			if v, n = digits12(b, i); n == 0 {
+				return 0, false
+			}
+			switch e.Op {
+			case topic.OpMonth:
+				mo = v
+			case topic.OpDay:
+				d = v
+			case topic.OpHour:
+				h = v
+			case topic.OpHour12:
+				h, h12 = v, true
+			case topic.OpMinute:
+				mi = v
+			default:
+				s = v
+			}
+		case topic.OpMillis:
+			if ms, ok = digits(b, i, 3); !ok {
+				return 0, false
+			}
+			n = 3
+		case topic.OpMonthAbbr, topic.OpMonthName:
+			var k int
+			if k, n = word(b, i, monthNames[:], e.Op == topic.OpMonthName); n == 0 {
+				return 0, false
+			}
+			mo = k + 1
+		case topic.OpWeekdayAbbr, topic.OpWeekdayName:
+			if _, n = word(b, i, dayNames[:], e.Op == topic.OpWeekdayName); n == 0 {
+				return 0, false
+			}
+		case topic.OpAMPM:
+			if i+2 > len(b) {
+				return 0, false
+			}
+			switch {
+			case equalFoldASCII(b[i:i+2], "am"):
+			case equalFoldASCII(b[i:i+2], "pm"):
+				pm = true
+			default:
+				return 0, false
+			}
+			ampm, n = true, 2
+		case topic.OpZoneRFC822:
+			var j int
+			if off, j, ok = zone(b, i, false, 4, 0); !ok {
+				return 0, false
+			}
+			n = j - i
+		case topic.OpZoneISO1, topic.OpZoneISO2, topic.OpZoneISO3:
+			colon, minLen := 0, 2
+			if e.Op == topic.OpZoneISO2 {
+				minLen = 4
+			}
+			if e.Op == topic.OpZoneISO3 {
+				colon, minLen = 1, 4
+			}
+			var j int
+			if off, j, ok = zone(b, i, true, minLen, colon); !ok {
+				return 0, false
+			}
+			if e.Op == topic.OpZoneISO1 && j-i > 3 {
+				return 0, false
+			}
+			n = j - i
+		}
+		i += n
+	}
+	if i != len(b) {
+		return 0, false
+	}
+	if h12 {
+		if h < 1 || h > 12 {
+			return 0, false
+		}
+		h %= 12
+		if pm {
+			h += 12
+		}
+	}
+	_ = ampm
+	v, ok := civilMillis(y, mo, d, h, mi, s, ms)
+	if !ok {
+		return 0, false
+	}
+	return v - int64(off)*60000, true
+}
