@@ -106,7 +106,7 @@ func (r *reader) run(ctx context.Context) error {
 		switch blk.Err {
 		case sarama.ErrNoError:
 		case sarama.ErrOffsetOutOfRange:
-			return r.outOfRange(blk)
+			return r.outOfRange(ctx)
 		default:
 			if !retriable(blk.Err) {
 				return r.fail(blk.Err)
@@ -357,14 +357,28 @@ func (r *reader) deliver() error {
 	return r.fn(&r.rec)
 }
 
-// outOfRange explains a fetch the broker rejected because the offset is
-// not in the log.
-func (r *reader) outOfRange(blk *sarama.FetchResponseBlock) error {
-	logStart := blk.LogStartOffset
-	if r.next < logStart || (logStart <= 0 && r.next < blk.HighWaterMarkOffset) {
-		return r.errorf(ErrOffsetOutOfRange, "offset %d no longer exists (log start offset %d, high watermark %d): the data was deleted by retention or DeleteRecords after the query was planned; run the query again", r.next, logStart, blk.HighWaterMarkOffset)
+// outOfRange handles a fetch the broker rejected because the offset is not
+// in the log. Brokers send no offsets with the error, so it asks for the
+// log's bounds: at or past the end there is simply nothing to read (the
+// range was planned past what exists); below the start the data is gone.
+func (r *reader) outOfRange(ctx context.Context) error {
+	p := []int32{r.partition}
+	starts, err := r.c.listOffsets(ctx, r.topic, p, sarama.OffsetOldest)
+	if err != nil {
+		return r.errorf(ErrOffsetOutOfRange, "offset %d is not in the log, and its bounds are unknown (%v): run the query again", r.next, err)
 	}
-	return r.errorf(ErrOffsetOutOfRange, "offset %d does not exist (log start offset %d, high watermark %d): the partition was truncated or recreated after the query was planned; run the query again", r.next, logStart, blk.HighWaterMarkOffset)
+	ends, err := r.c.listOffsets(ctx, r.topic, p, sarama.OffsetNewest)
+	if err != nil {
+		return r.errorf(ErrOffsetOutOfRange, "offset %d is not in the log, and its bounds are unknown (%v): run the query again", r.next, err)
+	}
+	logStart, end := starts[r.partition], ends[r.partition]
+	if r.next >= end && r.next >= logStart {
+		return nil
+	}
+	if r.next < logStart {
+		return r.errorf(ErrOffsetOutOfRange, "offset %d no longer exists (log start offset %d, end offset %d): the data was deleted by retention or DeleteRecords after the query was planned; run the query again", r.next, logStart, end)
+	}
+	return r.errorf(ErrOffsetOutOfRange, "offset %d is not in the log (log start offset %d, end offset %d): the partition was truncated or recreated after the query was planned; run the query again", r.next, logStart, end)
 }
 
 // fail wraps a terminal error with where the read stopped.
