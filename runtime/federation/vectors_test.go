@@ -152,7 +152,7 @@ var vectors = []vector{
 	{file: "v4_GetDataSourceCapabilitiesResponse.json", version: V4, serialize: true,
 		response: func(*testing.T, memory.Allocator) Response {
 			return &GetDataSourceCapabilitiesResponse{CatalogName: "test-catalog", Capabilities: []Capability{{
-				Name: CapComplexExpressionPushdown,
+				Name:     CapComplexExpressionPushdown,
 				SubTypes: []OptimizationSubType{{SubType: SubTypeFunctionTypes, Properties: []string{"$add", "$subtract"}}},
 			}}}
 		}},
