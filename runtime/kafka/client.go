@@ -318,8 +318,7 @@ func retriable(err error) bool {
 			sarama.ErrReplicaNotAvailable, sarama.ErrFencedLeaderEpoch,
 			sarama.ErrUnknownLeaderEpoch, sarama.ErrKafkaStorageError,
 			sarama.ErrOffsetNotAvailable, sarama.ErrNotController,
-			sarama.ErrRequestTimedOut, sarama.ErrNetworkException,
-			sarama.ErrUnknownTopicOrPartition:
+			sarama.ErrRequestTimedOut, sarama.ErrNetworkException:
 			return true
 		}
 		return false
