@@ -296,6 +296,12 @@ func diffValue(out *[]string, path string, w, g reflect.Value) {
 		}
 		diffValue(out, path, w.Elem(), g.Elem())
 	case reflect.Struct:
+		if !reflect.VisibleFields(w.Type())[0].IsExported() && !hasExported(w.Type()) {
+			if !reflect.DeepEqual(w.Interface(), g.Interface()) {
+				add("want %#v, got %#v", w.Interface(), g.Interface())
+			}
+			return
+		}
 		for i := 0; i < w.NumField(); i++ {
 			if !w.Type().Field(i).IsExported() {
 				continue
@@ -340,3 +346,12 @@ func asFederationError(t testing.TB, err error) *Error {
 }
 
 func arrowSchema(fields ...arrow.Field) *arrow.Schema { return arrow.NewSchema(fields, nil) }
+
+func hasExported(t reflect.Type) bool {
+	for i := 0; i < t.NumField(); i++ {
+		if t.Field(i).IsExported() {
+			return true
+		}
+	}
+	return false
+}
