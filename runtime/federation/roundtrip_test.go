@@ -204,8 +204,12 @@ func TestRoundTripResponses(t *testing.T) {
 			func() Response {
 				return &PingResponse{CatalogName: "c", QueryID: "q", SourceType: "kafka", Capabilities: 24, SerDeVersion: 6}
 			},
-			func() Response { return &PingResponse{CatalogName: "c", QueryID: "q", Capabilities: 24, SerDeVersion: 6} },
-			func() Response { return &ListSchemasResponse{CatalogName: "c", Schemas: []string{"default", "ünïcode"}} },
+			func() Response {
+				return &PingResponse{CatalogName: "c", QueryID: "q", Capabilities: 24, SerDeVersion: 6}
+			},
+			func() Response {
+				return &ListSchemasResponse{CatalogName: "c", Schemas: []string{"default", "ünïcode"}}
+			},
 			func() Response { return &ListSchemasResponse{CatalogName: "c"} },
 			func() Response {
 				return &ListTablesResponse{CatalogName: "c", Tables: []TableName{{"default", "a"}, {"default", "b"}}, NextToken: strp("2")}
