@@ -152,6 +152,20 @@ func New(s *topic.Schema, b *array.RecordBuilder) (Decoder, error) {
 	return newFallback(s, binds), nil
 }
 
+// NewFallback is New without generated decoders: the reflective fallback,
+// whatever is registered. Tests and benchmarks compare the two with it.
+func NewFallback(s *topic.Schema, b *array.RecordBuilder) (Decoder, error) {
+	binds, err := bind(s, b)
+	if err != nil {
+		return nil, err
+	}
+	return newFallback(s, binds), nil
+}
+
+// GeneratedEnabled reports whether generated decoders are used at all; the
+// nogenerated build tag switches them off.
+func GeneratedEnabled() bool { return generatedEnabled }
+
 func generatedCols(g *Generated, binds []binding) ([]array.Builder, bool) {
 	cols := make([]array.Builder, len(g.Names))
 	for _, bd := range binds {

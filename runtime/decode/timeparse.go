@@ -17,10 +17,10 @@ type TimeParser struct {
 type fastLayout uint8
 
 const (
-	fastNone   fastLayout = iota
-	fastYMD               // yyyy-MM-dd
-	fastYMDHMS            // yyyy-MM-dd HH:mm:ss (sep ' ' or 'T')
-	fastYMDHMSf           // yyyy-MM-dd HH:mm:ss.SSS
+	fastNone    fastLayout = iota
+	fastYMD                // yyyy-MM-dd
+	fastYMDHMS             // yyyy-MM-dd HH:mm:ss (sep ' ' or 'T')
+	fastYMDHMSf            // yyyy-MM-dd HH:mm:ss.SSS
 )
 
 // NewTimeParser compiles a time format.

@@ -1,0 +1,33 @@
+package emit
+
+import (
+	"github.com/dave/jennifer/jen"
+
+	"github.com/athena-kafka/athena-kafka/gen/plan"
+)
+
+const (
+	arrayPkg  = "github.com/apache/arrow-go/v18/arrow/array"
+	decodePkg = "github.com/athena-kafka/athena-kafka/runtime/decode"
+)
+
+// kind emits the Go for one column kind: the builder the column fills,
+// package-level values it needs, and the statement that converts and appends
+// one value.
+type kind interface {
+	// builder is the column's builder type.
+	builder() *jen.Statement
+	// vars declares package-level values (may be nil).
+	vars(t *plan.Table, c *plan.Column) jen.Code
+	// appendValue converts span sp of message v and appends it to field b,
+	// evaluating to false on a failure.
+	appendValue(t *plan.Table, c *plan.Column, b, v, sp jen.Code) *jen.Statement
+}
+
+// kinds maps plan.Column.Kind to its emitter; each lives in its own file.
+var kinds = map[string]kind{}
+
+func register(name string, k kind) { kinds[name] = k }
+
+// state is the expression &d.State every append call takes.
+func state() jen.Code { return jen.Op("&").Id("d").Dot("State") }

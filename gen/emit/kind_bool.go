@@ -1,0 +1,20 @@
+package emit
+
+import (
+	"github.com/dave/jennifer/jen"
+
+	"github.com/athena-kafka/athena-kafka/gen/plan"
+)
+
+// boolean: true/false, or the text true/false in any case.
+type boolean struct{}
+
+func init() { register("BOOLEAN", boolean{}) }
+
+func (boolean) builder() *jen.Statement { return jen.Op("*").Qual(arrayPkg, "BooleanBuilder") }
+
+func (boolean) vars(*plan.Table, *plan.Column) jen.Code { return nil }
+
+func (boolean) appendValue(_ *plan.Table, c *plan.Column, b, v, sp jen.Code) *jen.Statement {
+	return jen.Qual(decodePkg, "AppendBool").Call(b, v, sp, state(), jen.Lit(c.Index))
+}

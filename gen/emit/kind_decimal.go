@@ -1,0 +1,20 @@
+package emit
+
+import (
+	"github.com/dave/jennifer/jen"
+
+	"github.com/athena-kafka/athena-kafka/gen/plan"
+)
+
+// decimal: exact DECIMAL(p,s); precision and scale come from the builder's type.
+type decimal struct{}
+
+func init() { register("DECIMAL", decimal{}) }
+
+func (decimal) builder() *jen.Statement { return jen.Op("*").Qual(arrayPkg, "Decimal128Builder") }
+
+func (decimal) vars(*plan.Table, *plan.Column) jen.Code { return nil }
+
+func (decimal) appendValue(_ *plan.Table, c *plan.Column, b, v, sp jen.Code) *jen.Statement {
+	return jen.Qual(decodePkg, "AppendDecimal").Call(b, v, sp, state(), jen.Lit(c.Index))
+}

@@ -1,0 +1,20 @@
+package emit
+
+import (
+	"github.com/dave/jennifer/jen"
+
+	"github.com/athena-kafka/athena-kafka/gen/plan"
+)
+
+// varchar: string content, literal numbers and booleans, JSON text of objects.
+type varchar struct{}
+
+func init() { register("VARCHAR", varchar{}) }
+
+func (varchar) builder() *jen.Statement { return jen.Op("*").Qual(arrayPkg, "StringBuilder") }
+
+func (varchar) vars(*plan.Table, *plan.Column) jen.Code { return nil }
+
+func (varchar) appendValue(_ *plan.Table, c *plan.Column, b, v, sp jen.Code) *jen.Statement {
+	return jen.Qual(decodePkg, "AppendString").Call(b, v, sp, state(), jen.Lit(c.Index))
+}
