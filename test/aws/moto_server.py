@@ -2,9 +2,10 @@
 """Start moto in server mode with the Glue Schema Registry operations it lacks.
 
 moto 5.2.1 answers ListSchemas and ListSchemaVersions with HTTP 500 (not
-implemented) and ignores paging on ListRegistries. This launcher adds the two
-operations and paging to GlueResponse before it hands over to moto.server, so
-the connector's Glue catalog can be tested against the real SDK wire format.
+implemented), ignores paging on ListRegistries and drops a connection's
+AuthenticationConfiguration. This launcher adds the two operations, paging,
+and the secret ARN of Glue connections before it hands over to moto.server, so
+the connector can be tested against the real SDK wire format.
 
 Usage: moto_server.py [-H 127.0.0.1] [-p PORT]   (the arguments of moto_server)
 """
@@ -15,6 +16,7 @@ import sys
 from moto.core.responses import ActionResult
 from moto.glue import exceptions
 from moto.glue.glue_schema_registry_utils import validate_schema_id
+from moto.glue.models import FakeConnection
 from moto.glue.responses import GlueResponse
 from moto import server
 
@@ -118,6 +120,24 @@ def list_schema_versions(self):
     return _result("Schemas", page, token)
 
 
+def _connection_as_dict(orig):
+    """FakeConnection.as_dict, plus the AuthenticationConfiguration (secret
+    ARN) of CreateConnection, which moto drops and the MSK Glue-connection
+    configuration reads."""
+
+    def as_dict(self):
+        out = orig(self)
+        auth = self.connection_input.get("AuthenticationConfiguration")
+        if auth:
+            out["AuthenticationConfiguration"] = {
+                k: v for k, v in auth.items() if k in ("AuthenticationType", "SecretArn")
+            }
+        return out
+
+    return as_dict
+
+
+FakeConnection.as_dict = _connection_as_dict(FakeConnection.as_dict)
 GlueResponse.list_registries = list_registries
 GlueResponse.list_schemas = list_schemas
 GlueResponse.list_schema_versions = list_schema_versions
