@@ -229,6 +229,19 @@ func TestReadSplitsCoverExactlyOnce(t *testing.T) {
 	}
 }
 
+// Stats.Bytes follows what was fetched, so a narrower range reads less.
+func TestStatsBytesShrinkWithRange(t *testing.T) {
+	c := testcluster.Start(t)
+	topic := c.Topic(t, 1, nil)
+	produceBatches(t, c, topic, 0, 300, 5, rand.New(rand.NewPCG(11, 12)))
+	kc := newClient(t, c, sarama.ReadCommitted, func(cfg *sarama.Config) { cfg.Consumer.Fetch.Default = 256 })
+	_, whole := read(t, kc, topic, 0, 0, 300)
+	_, part := read(t, kc, topic, 0, 100, 130)
+	if part.Records != 30 || part.Bytes <= 0 || part.Bytes*4 > whole.Bytes {
+		t.Errorf("range of 30 records: %+v; whole partition: %+v; want a quarter of the bytes or less", part, whole)
+	}
+}
+
 func TestReadManyPartitionsConcurrently(t *testing.T) {
 	c := testcluster.Start(t)
 	const parts = 8
