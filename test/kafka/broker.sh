@@ -17,7 +17,7 @@
 #   KAFKA_SSL_PORT            19094  SSL with a required client certificate (mTLS)
 #   KAFKA_SASL_SSL_PORT       19095  SASL_SSL (PLAIN and SCRAM-SHA-512), no client certificate
 #   KAFKA_CONTROLLER_PORT     19096  KRaft controller (PLAINTEXT, not for clients)
-# Other knobs: KAFKA_VERSION (4.1.1), KAFKA_HEAP_OPTS (-Xms64m -Xmx512m), KAFKA_START_TIMEOUT (120 s),
+# Other knobs: KAFKA_VERSION (4.1.1), KAFKA_HEAP_OPTS (-Xms64m -Xmx512m), KAFKA_START_TIMEOUT (180 s),
 # JAVA_HOME (else `java` on PATH; Kafka 4 needs Java 17+).
 set -euo pipefail
 
@@ -34,7 +34,7 @@ P_SASL="${KAFKA_SASL_PLAINTEXT_PORT:-19093}"
 P_SSL="${KAFKA_SSL_PORT:-19094}"
 P_SASL_SSL="${KAFKA_SASL_SSL_PORT:-19095}"
 P_CTRL="${KAFKA_CONTROLLER_PORT:-19096}"
-START_TIMEOUT="${KAFKA_START_TIMEOUT:-120}"
+START_TIMEOUT="${KAFKA_START_TIMEOUT:-180}"
 HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms64m -Xmx512m}"
 
 # Test credentials. They protect nothing: the broker listens on loopback only and lives for one test run.
