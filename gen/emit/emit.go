@@ -96,10 +96,10 @@ func table(p *plan.Plan, t *plan.Table) ([]byte, error) {
 	}
 
 	f.Comment(t.GoName + "Names are the column names of table " + strconv.Quote(t.Name) + ".")
-	f.Var().Id(t.GoName + "Names").Op("=").Index().String().Custom(multi, names...)
+	f.Var().Id(t.GoName+"Names").Op("=").Index().String().Custom(multi, names...)
 
 	f.Comment(t.GoName + "Table describes the generated decoder of table " + strconv.Quote(t.Name) + ".")
-	f.Var().Id(t.GoName + "Table").Op("=").Op("&").Qual(decodePkg, "Generated").Values(jen.Dict{
+	f.Var().Id(t.GoName+"Table").Op("=").Op("&").Qual(decodePkg, "Generated").Values(jen.Dict{
 		jen.Id("Fingerprint"): jen.Lit(t.Fingerprint),
 		jen.Id("Table"):       jen.Lit(t.Name),
 		jen.Id("Names"):       jen.Id(t.GoName + "Names"),
