@@ -1,0 +1,274 @@
+package connector
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/athena-kafka/athena-kafka/runtime/decode"
+	"github.com/athena-kafka/athena-kafka/runtime/federation"
+	"github.com/athena-kafka/athena-kafka/runtime/kafka"
+	"github.com/athena-kafka/athena-kafka/runtime/topic"
+)
+
+// chunkRows is how many rows are decoded before the row filter runs and the
+// chunk joins the block being built.
+const chunkRows = 8192
+
+// errLimitReached stops a read once LIMIT rows passed the filter.
+var errLimitReached = errors.New("limit reached")
+
+// ReadStats describe one ReadRecords call; they are logged and returned by
+// Read for tests and tools.
+type ReadStats struct {
+	Rows       int64  // rows returned after filtering and LIMIT
+	Records    int64  // Kafka records read
+	Tombstones int64  // records with a null value, skipped
+	Corrupt    int64  // rows with a value that did not convert
+	Bytes      int64  // bytes fetched from Kafka
+	Spilled    int    // blocks spilled
+	Decoder    string // "generated" or "fallback"
+}
+
+// ReadRecords reads the split's offsets exactly once, decodes each message,
+// keeps the rows that satisfy the constraints (up to LIMIT), and answers
+// inline or, past the inline limit, with spilled blocks.
+func (c *Connector) ReadRecords(ctx context.Context, req *federation.ReadRecordsRequest) (federation.Response, error) {
+	resp, _, err := c.Read(ctx, req)
+	return resp, err
+}
+
+// Read is ReadRecords with its statistics.
+func (c *Connector) Read(ctx context.Context, req *federation.ReadRecordsRequest) (federation.Response, ReadStats, error) {
+	began := time.Now()
+	var st ReadStats
+	name, partition, start, end, err := splitRange(&req.Split)
+	if err != nil {
+		return nil, st, err
+	}
+	ts, err := topic.FromArrow(req.Schema)
+	if err != nil {
+		return nil, st, fmt.Errorf("ReadRecords: table %s.%s: %w", req.TableName.SchemaName, req.TableName.TableName, err)
+	}
+
+	rb := array.NewRecordBuilder(c.mem, req.Schema)
+	defer rb.Release()
+	dec, err := decode.New(ts, rb)
+	if err != nil {
+		return nil, st, fmt.Errorf("ReadRecords: table %s.%s: %w", req.TableName.SchemaName, req.TableName.TableName, err)
+	}
+	st.Decoder = dec.Kind()
+	meta := newMetaAppender(rb)
+	filter := newRowFilter(req.Schema, &req.Constraints, c.mem)
+	limit := req.Constraints.Limit
+	if len(req.Constraints.OrderBy) > 0 {
+		limit = -1 // LIMIT without TopN must not be applied under ORDER BY
+	}
+	out := c.newBlockWriter(ctx, req)
+	defer out.release()
+
+	pending := 0
+	flush := func() error {
+		if pending == 0 {
+			return nil
+		}
+		pending = 0
+		rec := rb.NewRecordBatch()
+		rec, err := filter.apply(rec)
+		if err != nil || rec == nil {
+			return err
+		}
+		if limit >= 0 && st.Rows+rec.NumRows() > limit {
+			cut := rec.NewSlice(0, limit-st.Rows)
+			rec.Release()
+			rec = cut
+		}
+		st.Rows += rec.NumRows()
+		if err := out.add(rec); err != nil {
+			return err
+		}
+		if limit >= 0 && st.Rows >= limit {
+			return errLimitReached
+		}
+		return nil
+	}
+
+	cl, err := c.kafkaClient(ctx)
+	if err != nil {
+		return nil, st, err
+	}
+	if limit == 0 {
+		return out.finish(&st)
+	}
+	kst, err := cl.Read(ctx, name, partition, start, end, func(r *kafka.Record) error {
+		if r.Value == nil {
+			return nil // a tombstone: counted by the reader
+		}
+		ok := dec.Decode(r.Value)
+		if !ok {
+			st.Corrupt++
+			if c.opt.FailOnDecodeError {
+				return fmt.Errorf("topic %s partition %d offset %d: %w (on_decode_error=fail; unset it to get NULL and _message_corrupt=true instead)", name, partition, r.Offset, dec.Err())
+			}
+		}
+		meta.append(r, !ok)
+		pending++
+		if pending == chunkRows {
+			return flush()
+		}
+		return nil
+	})
+	st.Records, st.Tombstones, st.Bytes = kst.Records, kst.Tombstones, kst.Bytes
+	if err == nil {
+		err = flush()
+	}
+	if errors.Is(err, errLimitReached) {
+		err = nil
+	}
+	if err != nil {
+		c.dropClient(cl, err)
+		return nil, st, fmt.Errorf("ReadRecords: %w", err)
+	}
+	resp, st2, err := out.finish(&st)
+	c.log.Info("split read", "query_id", req.QueryID, "topic", name, "partition", partition,
+		"start_offset", start, "end_offset", end, "rows", st.Rows, "records", st.Records,
+		"bytes", st.Bytes, "decode_errors", st.Corrupt, "tombstones", st.Tombstones,
+		"spilled_blocks", st.Spilled, "decoder", st.Decoder, "duration_ms", time.Since(began).Milliseconds())
+	return resp, st2, err
+}
+
+// metaAppender fills the projected metadata columns of a row.
+type metaAppender struct {
+	partition *array.Int32Builder
+	offset    *array.Int64Builder
+	timestamp *array.Date64Builder
+	key       *array.StringBuilder
+	headers   *array.StringBuilder
+	message   *array.StringBuilder
+	corrupt   *array.BooleanBuilder
+	buf       []byte
+}
+
+func newMetaAppender(rb *array.RecordBuilder) *metaAppender {
+	m := &metaAppender{}
+	for i, f := range rb.Schema().Fields() {
+		b := rb.Field(i)
+		switch f.Name {
+		case topic.ColPartitionID:
+			m.partition, _ = b.(*array.Int32Builder)
+		case topic.ColPartitionOffset:
+			m.offset, _ = b.(*array.Int64Builder)
+		case topic.ColTimestamp:
+			m.timestamp, _ = b.(*array.Date64Builder)
+		case topic.ColKey:
+			m.key, _ = b.(*array.StringBuilder)
+		case topic.ColHeaders:
+			m.headers, _ = b.(*array.StringBuilder)
+		case topic.ColMessage:
+			m.message, _ = b.(*array.StringBuilder)
+		case topic.ColMessageCorrupt:
+			m.corrupt, _ = b.(*array.BooleanBuilder)
+		}
+	}
+	return m
+}
+
+func (m *metaAppender) append(r *kafka.Record, corrupt bool) {
+	if m.partition != nil {
+		m.partition.Append(r.Partition)
+	}
+	if m.offset != nil {
+		m.offset.Append(r.Offset)
+	}
+	if m.timestamp != nil {
+		m.timestamp.Append(arrow.Date64(r.Timestamp))
+	}
+	if m.key != nil {
+		if r.Key == nil {
+			m.key.AppendNull()
+		} else {
+			m.key.BinaryBuilder.Append(r.Key)
+		}
+	}
+	if m.headers != nil {
+		m.buf = appendHeaders(m.buf[:0], r.Headers)
+		m.headers.BinaryBuilder.Append(m.buf)
+	}
+	if m.message != nil {
+		m.message.BinaryBuilder.Append(r.Value)
+	}
+	if m.corrupt != nil {
+		m.corrupt.Append(corrupt)
+	}
+}
+
+// appendHeaders writes headers as a JSON object in record order; a key that
+// repeats maps to an array of its values; a null value is JSON null.
+func appendHeaders(b []byte, hs []kafka.Header) []byte {
+	b = append(b, '{')
+	for i, h := range hs {
+		seen := false
+		for _, p := range hs[:i] {
+			if string(p.Key) == string(h.Key) {
+				seen = true
+				break
+			}
+		}
+		if seen {
+			continue
+		}
+		if len(b) > 1 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, h.Key)
+		b = append(b, ':')
+		var vals [][]byte
+		for _, q := range hs[i:] {
+			if string(q.Key) == string(h.Key) {
+				vals = append(vals, q.Value)
+			}
+		}
+		if len(vals) == 1 {
+			b = appendJSONValue(b, vals[0])
+			continue
+		}
+		b = append(b, '[')
+		for j, v := range vals {
+			if j > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONValue(b, v)
+		}
+		b = append(b, ']')
+	}
+	return append(b, '}')
+}
+
+func appendJSONValue(b, v []byte) []byte {
+	if v == nil {
+		return append(b, "null"...)
+	}
+	return appendJSONString(b, v)
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendJSONString quotes s as a JSON string; invalid UTF-8 bytes become U+FFFD.
+func appendJSONString(b, s []byte) []byte {
+	b = append(b, '"')
+	for _, r := range string(s) {
+		switch {
+		case r == '"' || r == '\\':
+			b = append(b, '\\', byte(r))
+		case r < 0x20:
+			b = append(b, '\\', 'u', '0', '0', hexDigits[r>>4], hexDigits[r&0xf])
+		default:
+			b = append(b, string(r)...)
+		}
+	}
+	return append(b, '"')
+}
