@@ -140,7 +140,10 @@ func TestSCRAMConversation(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		stored := cl.GetStoredCredentials(kf)
+		stored, err := cl.GetStoredCredentialsWithError(kf)
+		if err != nil {
+			t.Fatal(err)
+		}
 		srv, err := scram.SHA512.NewServer(func(string) (scram.StoredCredentials, error) { return stored, nil })
 		if err != nil {
 			t.Fatal(err)
