@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strings"
 )
 
@@ -63,6 +64,7 @@ type Block struct {
 // Result of checking one file.
 type Result struct {
 	File    string   `json:"file"`
+	Version int      `json:"version"`
 	OK      bool     `json:"ok"`
 	Summary *Summary `json:"summary"`
 	Error   string   `json:"error"`
@@ -103,14 +105,39 @@ func CheckRequests(version int, files ...string) ([]Result, error) {
 	return check("check-request", version, files)
 }
 
+// CheckAll checks files of several serde versions in one run of the judge (one JVM start):
+// byVersion maps a version to its files. Results come in version order, then file order.
+func CheckAll(request bool, byVersion map[int][]string) ([]Result, error) {
+	verb := "check-response"
+	if request {
+		verb = "check-request"
+	}
+	var versions []int
+	for v := range byVersion {
+		versions = append(versions, v)
+	}
+	sort.Ints(versions)
+	var args, files []string
+	for _, v := range versions {
+		args = append(args, fmt.Sprintf("@%d", v))
+		args = append(args, byVersion[v]...)
+		files = append(files, byVersion[v]...)
+	}
+	if len(files) == 0 {
+		return nil, nil
+	}
+	return runCheck(append([]string{verb, fmt.Sprint(versions[0])}, args...), files)
+}
+
 func check(verb string, version int, files []string) ([]Result, error) {
 	if len(files) == 0 {
 		return nil, nil
 	}
-	args := append([]string{verb, fmt.Sprint(version)}, files...)
-	if len(files) == 1 {
-		args = append(args, os.DevNull) // always the one-line-per-file form
-	}
+	// the "@N" switch makes the judge answer one line per file even for one file
+	return runCheck(append([]string{verb, fmt.Sprint(version), fmt.Sprintf("@%d", version)}, files...), files)
+}
+
+func runCheck(args, files []string) ([]Result, error) {
 	out, runErr := run(args...) // a non-zero exit alone only says that some file failed
 	var results []Result
 	sc := bufio.NewScanner(bytes.NewReader(out))
@@ -123,9 +150,6 @@ func check(verb string, version int, files []string) ([]Result, error) {
 		var r Result
 		if err := json.Unmarshal([]byte(line), &r); err != nil {
 			return nil, fmt.Errorf("conformance: judge output %q: %v", line, err)
-		}
-		if r.File == os.DevNull {
-			continue
 		}
 		results = append(results, r)
 	}

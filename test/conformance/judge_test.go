@@ -38,6 +38,8 @@ func TestRequests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	all := map[int][]string{}
+	types := map[string]string{}
 	base := []string{"PingRequest", "ListSchemasRequest", "ListTablesRequest", "GetTableRequest",
 		"GetTableLayoutRequest", "GetSplitsRequest", "ReadRecordsRequest"}
 	for v := 2; v <= 6; v++ {
@@ -49,10 +51,10 @@ func TestRequests(t *testing.T) {
 		if got := index[fmt.Sprintf("v%d", v)]; !reflect.DeepEqual(got, want) {
 			t.Fatalf("v%d: index %v, want %v", v, got, want)
 		}
-		var files []string
 		for _, typ := range want {
 			f := filepath.Join(vdir, typ+".json")
-			files = append(files, f)
+			all[v] = append(all[v], f)
+			types[f] = typ
 			b, err := os.ReadFile(f)
 			if err != nil {
 				t.Fatal(err)
@@ -69,15 +71,18 @@ func TestRequests(t *testing.T) {
 			}
 			checkVersionFields(t, v, typ, doc)
 		}
-		results, err := CheckRequests(v, files...)
-		if err != nil {
-			t.Fatal(err)
+	}
+	results, err := CheckAll(true, all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range results {
+		if !r.OK || r.Summary.Type != types[r.File] || !strings.Contains(r.File, fmt.Sprintf("/v%d/", r.Version)) {
+			t.Errorf("%s (v%d): the SDK does not read its own request back: %s", r.File, r.Version, r.Error)
 		}
-		for i, r := range results {
-			if !r.OK || r.Summary.Type != want[i] {
-				t.Errorf("v%d %s: the SDK does not read its own request back: %s", v, want[i], r.Error)
-			}
-		}
+	}
+	if len(results) != 5*7+3 {
+		t.Errorf("%d requests checked", len(results))
 	}
 }
 
@@ -147,30 +152,24 @@ func TestVectorsAccepted(t *testing.T) {
 	}
 	summaries := map[string]*Summary{}
 	for kind, versions := range byKind {
-		for v, fs := range versions {
-			check := CheckResponses
-			if kind == "request" {
-				check = CheckRequests
+		results, err := CheckAll(kind == "request", versions)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range results {
+			name := strings.TrimSuffix(filepath.Base(r.File), ".json")
+			if !r.OK {
+				t.Errorf("%s rejected: %s", name, r.Error)
+				continue
 			}
-			results, err := check(v, fs...)
-			if err != nil {
-				t.Fatal(err)
+			summaries[name] = r.Summary
+			wantType := strings.SplitN(name, "_", 3)[1]
+			wantType = strings.TrimSuffix(wantType, "ForwardsCompatible")
+			if wantType == "LambdaFunctionException" {
+				wantType = "LambdaException"
 			}
-			for _, r := range results {
-				name := strings.TrimSuffix(filepath.Base(r.File), ".json")
-				if !r.OK {
-					t.Errorf("%s rejected: %s", name, r.Error)
-					continue
-				}
-				summaries[name] = r.Summary
-				wantType := strings.SplitN(name, "_", 3)[1]
-				wantType = strings.TrimSuffix(wantType, "ForwardsCompatible")
-				if wantType == "LambdaFunctionException" {
-					wantType = "LambdaException"
-				}
-				if r.Summary.Type != wantType {
-					t.Errorf("%s: type %s, want %s", name, r.Summary.Type, wantType)
-				}
+			if r.Summary.Type != wantType {
+				t.Errorf("%s: type %s, want %s", name, r.Summary.Type, wantType)
 			}
 		}
 	}

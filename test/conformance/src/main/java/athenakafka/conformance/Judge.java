@@ -92,7 +92,8 @@ import java.util.TreeMap;
  * <pre>
  * requests &lt;outdir&gt;                          sample requests in serde versions 2..6: outdir/v&lt;N&gt;/&lt;Type&gt;.json
  * check-response &lt;version&gt; &lt;file&gt;...        read responses with the SDK's deserializers, print a normalized
- *                                             JSON summary (one file: the summary; several: one line per file)
+ *                                             JSON summary (one file: the summary; several: one line per file);
+ *                                             an argument "@N" switches to serde version N for the files after it
  * check-request &lt;version&gt; &lt;file&gt;...         the same for requests
  * read-spill &lt;schema-b64-file&gt; &lt;object-file&gt; &lt;key-b64|-&gt; &lt;nonce-b64|-&gt;
  *                                             decrypt (AesGcmBlockCrypto, or NoOpBlockCrypto for "-") and read a
@@ -309,11 +310,24 @@ public final class Judge
 
     // ---------------------------------------------------------------- check
 
-    static int check(BlockAllocator a, boolean request, int version, List<String> files, PrintStream out)
+    /** files: paths, and "@N" arguments that switch to serde version N for the paths after them. */
+    static int check(BlockAllocator a, boolean request, int version, List<String> args, PrintStream out)
     {
         ObjectMapper mapper = VersionedObjectMapperFactory.create(a, version);
+        List<String> files = new ArrayList<>();
+        args.forEach(x -> {
+            if (!x.startsWith("@")) {
+                files.add(x);
+            }
+        });
+        boolean lines = files.size() != 1 || args.size() != 1;
         int status = 0;
-        for (String file : files) {
+        for (String file : args) {
+            if (file.startsWith("@")) {
+                version = parseVersion(file.substring(1));
+                mapper = VersionedObjectMapperFactory.create(a, version);
+                continue;
+            }
             ObjectNode result;
             try {
                 byte[] bytes = Files.readAllBytes(Paths.get(file));
@@ -324,7 +338,7 @@ public final class Judge
                 result = F.objectNode();
                 result.put("error", e.getClass().getName() + ": " + e.getMessage());
             }
-            if (files.size() == 1) {
+            if (!lines) {
                 if (result.has("error")) {
                     System.err.println(file + ": " + result.get("error").asText());
                 }
@@ -333,6 +347,7 @@ public final class Judge
             else {
                 ObjectNode line = F.objectNode();
                 line.put("file", file);
+                line.put("version", version);
                 line.put("ok", !result.has("error"));
                 line.set(result.has("error") ? "error" : "summary", result.has("error") ? result.get("error") : result);
                 out.println(line.toString());
