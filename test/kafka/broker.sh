@@ -73,6 +73,8 @@ running_pid() {
   local pid
   pid="$(cat "$PIDFILE")"
   [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 1
+  # a stale pid file may name a recycled pid: only a kafka.Kafka JVM counts
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'kafka\.Kafka' || return 1
   echo "$pid"
 }
 

@@ -55,6 +55,8 @@ running_pid() {
   local pid
   pid="$(head -n1 "$f")"
   [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 1
+  # a stale pid file may name a recycled pid: only an aws-lambda-rie process counts
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'aws-lambda-rie' || return 1
   echo "$pid"
 }
 
