@@ -44,7 +44,7 @@ test-integration:
 
 bench:
 	$(GO) run ./test/bench/decoders
-	./test/bench/e2e.sh
+	$(GO) run ./test/bench/e2e
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
