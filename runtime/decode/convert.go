@@ -25,6 +25,47 @@ const (
 	whyKind    = "wrong JSON type for the column"
 )
 
+// builder is what the typed builders have in common for fast appends.
+type builder[T any] interface {
+	Len() int
+	Cap() int
+	Reserve(int)
+	UnsafeAppend(T)
+	UnsafeAppendBoolToBitmap(bool)
+}
+
+// put appends v, growing the builder only when it is full: the builders'
+// own Append reserves on every call, which costs more than the value.
+func put[T any, B builder[T]](b B, v T) {
+	if b.Len() == b.Cap() {
+		b.Reserve(1)
+	}
+	b.UnsafeAppend(v)
+}
+
+func putNull[B interface {
+	Len() int
+	Cap() int
+	Reserve(int)
+	UnsafeAppendBoolToBitmap(bool)
+}](b B) {
+	if b.Len() == b.Cap() {
+		b.Reserve(1)
+	}
+	b.UnsafeAppendBoolToBitmap(false)
+}
+
+// appendBytes appends a string value, doubling the data buffer when full.
+func appendBytes(b *array.StringBuilder, t []byte) {
+	if b.Len() == b.Cap() {
+		b.Reserve(1)
+	}
+	if b.DataLen()+len(t) > b.DataCap() {
+		b.ReserveData(max(len(t), b.DataCap()))
+	}
+	b.UnsafeAppend(t)
+}
+
 // text returns the text of a scalar span (string content unescaped, a number
 // as written), and false for anything else.
 func (st *State) text(v []byte, sp Span) ([]byte, bool) {
@@ -55,7 +96,7 @@ func (st *State) bad1(col int, v []byte, sp Span, why string) bool {
 // literal text, an object or array as its JSON text.
 func AppendString(b *array.StringBuilder, v []byte, sp Span, st *State, col int) bool {
 	if sp.Tok <= TokNull {
-		b.AppendNull()
+		b.AppendNull() // a null string needs its offset too
 		return true
 	}
 	var t []byte
@@ -69,7 +110,7 @@ func AppendString(b *array.StringBuilder, v []byte, sp Span, st *State, col int)
 	default:
 		t = v[sp.Start:sp.End]
 	}
-	b.BinaryBuilder.Append(t)
+	appendBytes(b, t)
 	return true
 }
 
@@ -78,29 +119,29 @@ func AppendString(b *array.StringBuilder, v []byte, sp Span, st *State, col int)
 func AppendBool(b *array.BooleanBuilder, v []byte, sp Span, st *State, col int) bool {
 	switch sp.Tok {
 	case TokTrue:
-		b.Append(true)
+		put(b, true)
 		return true
 	case TokFalse:
-		b.Append(false)
+		put(b, false)
 		return true
 	}
 	if null(sp) {
-		b.AppendNull()
+		putNull(b)
 		return true
 	}
 	if sp.Tok != TokNumber {
 		if t, ok := st.text(v, sp); ok {
 			if equalFoldASCII(t, "true") {
-				b.Append(true)
+				put(b, true)
 				return true
 			}
 			if equalFoldASCII(t, "false") {
-				b.Append(false)
+				put(b, false)
 				return true
 			}
 		}
 	}
-	b.AppendNull()
+	putNull(b)
 	return st.bad1(col, v, sp, whyBool)
 }
 
@@ -160,9 +201,9 @@ func appendInt(v []byte, sp Span, st *State, col int, min, max int64) (int64, bo
 func AppendInt8(b *array.Int8Builder, v []byte, sp Span, st *State, col int) bool {
 	n, valid, ok := appendInt(v, sp, st, col, math.MinInt8, math.MaxInt8)
 	if valid {
-		b.Append(int8(n))
+		put(b, int8(n))
 	} else {
-		b.AppendNull()
+		putNull(b)
 	}
 	return ok
 }
@@ -171,9 +212,9 @@ func AppendInt8(b *array.Int8Builder, v []byte, sp Span, st *State, col int) boo
 func AppendInt16(b *array.Int16Builder, v []byte, sp Span, st *State, col int) bool {
 	n, valid, ok := appendInt(v, sp, st, col, math.MinInt16, math.MaxInt16)
 	if valid {
-		b.Append(int16(n))
+		put(b, int16(n))
 	} else {
-		b.AppendNull()
+		putNull(b)
 	}
 	return ok
 }
@@ -182,9 +223,9 @@ func AppendInt16(b *array.Int16Builder, v []byte, sp Span, st *State, col int) b
 func AppendInt32(b *array.Int32Builder, v []byte, sp Span, st *State, col int) bool {
 	n, valid, ok := appendInt(v, sp, st, col, math.MinInt32, math.MaxInt32)
 	if valid {
-		b.Append(int32(n))
+		put(b, int32(n))
 	} else {
-		b.AppendNull()
+		putNull(b)
 	}
 	return ok
 }
@@ -193,9 +234,9 @@ func AppendInt32(b *array.Int32Builder, v []byte, sp Span, st *State, col int) b
 func AppendInt64(b *array.Int64Builder, v []byte, sp Span, st *State, col int) bool {
 	n, valid, ok := appendInt(v, sp, st, col, math.MinInt64, math.MaxInt64)
 	if valid {
-		b.Append(n)
+		put(b, n)
 	} else {
-		b.AppendNull()
+		putNull(b)
 	}
 	return ok
 }
@@ -219,9 +260,9 @@ func appendFloat(v []byte, sp Span, st *State, col int, bits int) (float64, bool
 func AppendFloat32(b *array.Float32Builder, v []byte, sp Span, st *State, col int) bool {
 	f, valid, ok := appendFloat(v, sp, st, col, 32)
 	if valid {
-		b.Append(float32(f))
+		put(b, float32(f))
 	} else {
-		b.AppendNull()
+		putNull(b)
 	}
 	return ok
 }
@@ -230,9 +271,9 @@ func AppendFloat32(b *array.Float32Builder, v []byte, sp Span, st *State, col in
 func AppendFloat64(b *array.Float64Builder, v []byte, sp Span, st *State, col int) bool {
 	f, valid, ok := appendFloat(v, sp, st, col, 64)
 	if valid {
-		b.Append(f)
+		put(b, f)
 	} else {
-		b.AppendNull()
+		putNull(b)
 	}
 	return ok
 }
@@ -241,19 +282,19 @@ func AppendFloat64(b *array.Float64Builder, v []byte, sp Span, st *State, col in
 // rounded half away from zero to the scale; too many digits is a failure.
 func AppendDecimal(b *array.Decimal128Builder, v []byte, sp Span, st *State, col int) bool {
 	if null(sp) {
-		b.AppendNull()
+		putNull(b)
 		return true
 	}
 	t, why := st.intText(v, sp)
 	if why == "" {
 		dt := b.Type().(*arrow.Decimal128Type)
 		if n, ok := ParseDecimal(t, dt.Precision, dt.Scale); ok {
-			b.Append(n)
+			put(b, n)
 			return true
 		}
 		why = whyDecimal
 	}
-	b.AppendNull()
+	putNull(b)
 	return st.bad1(col, v, sp, why)
 }
 
@@ -401,12 +442,12 @@ func AppendDate(b *array.Date32Builder, v []byte, sp Span, st *State, col int, p
 	ms, valid, ok := timeMillis(v, sp, st, col, p)
 	if valid {
 		if d, in := Days(ms); in {
-			b.Append(arrow.Date32(d))
+			put(b, arrow.Date32(d))
 			return true
 		}
 		ok = st.bad1(col, v, sp, whyDate)
 	}
-	b.AppendNull()
+	putNull(b)
 	return ok
 }
 
@@ -414,9 +455,9 @@ func AppendDate(b *array.Date32Builder, v []byte, sp Span, st *State, col int, p
 func AppendTimestamp(b *array.Date64Builder, v []byte, sp Span, st *State, col int, p *TimeParser) bool {
 	ms, valid, ok := timeMillis(v, sp, st, col, p)
 	if valid {
-		b.Append(arrow.Date64(ms))
+		put(b, arrow.Date64(ms))
 	} else {
-		b.AppendNull()
+		putNull(b)
 	}
 	return ok
 }
