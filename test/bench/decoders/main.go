@@ -218,7 +218,7 @@ func plainSchema(s *topic.Schema) *arrow.Schema {
 }
 
 type result struct {
-	name                      string
+	name                       string
 	mbps, rowsps, allocsPerRow float64
 }
 
