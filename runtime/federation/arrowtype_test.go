@@ -86,7 +86,7 @@ func TestArrowTypeJSONTolerantAndErrors(t *testing.T) {
 	}
 	// any field order, unknown fields, the SDK's broken Union
 	for s, want := range map[string]arrow.DataType{
-		`{"isSigned":true,"bitWidth":16,"@type":"Int"}`:                         arrow.PrimitiveTypes.Int16,
+		`{"isSigned":true,"bitWidth":16,"@type":"Int"}`:                          arrow.PrimitiveTypes.Int16,
 		`{"@type":"Utf8","extra":1}`:                                             utf,
 		`{"@type":"Union","mode":"Union(Sparse, [1, 2])","typeIds":"[I@1f2a3b"}`: arrow.SparseUnionOf(nil, nil),
 	} {

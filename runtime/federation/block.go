@@ -100,6 +100,14 @@ func DecodeRecordBatch(schema *arrow.Schema, b []byte, mem memory.Allocator) (ar
 }
 
 func newIPCReader(schema, records []byte, mem memory.Allocator) (*ipc.Reader, error) {
+	if err := checkMessage(schema); err != nil {
+		return nil, err
+	}
+	if len(records) > 0 {
+		if err := checkMessage(records); err != nil {
+			return nil, err
+		}
+	}
 	stream := make([]byte, 0, len(schema)+len(records)+len(eos))
 	stream = append(stream, schema...)
 	stream = append(stream, records...)
@@ -132,11 +140,33 @@ func decodeRecords(schema, records []byte, mem memory.Allocator) (rec arrow.Reco
 	}
 	rec = rd.RecordBatch()
 	rec.Retain()
+	limit := 8*int64(len(records)) + 64
 	for i, col := range rec.Columns() {
-		if err := array.ValidateFull(col); err != nil {
+		err := array.ValidateFull(col)
+		if err == nil && !lengthsWithin(col.Data(), limit) {
+			err = fmt.Errorf("more values than %d bytes can hold", len(records))
+		}
+		if err != nil {
 			rec.Release()
 			return nil, fmt.Errorf("federation: invalid Arrow record batch: column %q: %w", rec.ColumnName(i), err)
 		}
 	}
 	return rec, nil
+}
+
+// lengthsWithin tells whether an array and its children have at most limit
+// values. Only columns without buffers (Null, structs without nulls) can
+// claim more values than 8 per body byte; no real block has those alone, and
+// an unchecked length from a corrupt payload would make readers loop or
+// allocate without end.
+func lengthsWithin(d arrow.ArrayData, limit int64) bool {
+	if int64(d.Len()) > limit {
+		return false
+	}
+	for _, c := range d.Children() {
+		if !lengthsWithin(c, limit) {
+			return false
+		}
+	}
+	return true
 }

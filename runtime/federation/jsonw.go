@@ -89,15 +89,6 @@ func (w *writer) bytes(b []byte) {
 	w.buf = append(w.buf, '"')
 }
 
-// rawString writes s, already valid JSON string content without escapes
-// (base64), quoted.
-func (w *writer) rawString(s []byte) {
-	w.sep()
-	w.buf = append(w.buf, '"')
-	w.buf = append(w.buf, s...)
-	w.buf = append(w.buf, '"')
-}
-
 func (w *writer) strings(ss []string) {
 	w.beginArray()
 	for _, s := range ss {

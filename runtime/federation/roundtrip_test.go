@@ -1,6 +1,10 @@
 package federation
 
 import (
+	"bytes"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -330,4 +334,30 @@ func TestDiffSeesValues(t *testing.T) {
 	}
 	a.Release()
 	b.Release()
+}
+
+func TestDecodeRejectsCompressedAndCorrupt(t *testing.T) {
+	mem := checkedMem(t)
+	rec := buildRecord(t, mem, richSchema, richRows())
+	defer rec.Release()
+	p, err := ipc.GetRecordBatchPayload(rec, ipc.WithLZ4())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	_, err = p.WritePayload(&buf)
+	p.Release()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := DecodeRecordBatch(richSchema, buf.Bytes(), mem); err == nil || !strings.Contains(err.Error(), "compressed") {
+		t.Errorf("compressed batch: %v", err)
+	}
+	// every single-byte corruption of a schema either decodes or errors
+	good := EncodeSchema(richSchema, false)
+	for i := range good {
+		bad := bytes.Clone(good)
+		bad[i] ^= 0xff
+		_, _ = DecodeSchema(bad)
+	}
 }
