@@ -127,7 +127,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if c.SchemaSource == "" {
 		c.SchemaSource = "glue"
 	}
-	if c.KafkaEndpoint == "" && c.GlueConnection == "" {
+	if c.KafkaEndpoint == "" {
 		errs = append(errs, errors.New("environment variable kafka_endpoint is not set: set it to the bootstrap servers, host:port[,host:port...]"))
 	}
 	if strings.HasSuffix(c.SpillBucket, "/") {

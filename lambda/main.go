@@ -76,7 +76,7 @@ func main() {
 // init phase with one clear line naming the variable.
 func serveLambda() {
 	began := time.Now()
-	cfg, err := LoadConfig(os.Getenv)
+	cfg, err := loadConfig(context.Background())
 	log := newLogger(cfg.LogLevel, os.Stderr)
 	if err != nil {
 		log.Error("invalid configuration", "error", err.Error())
@@ -117,7 +117,7 @@ func runInvoke(ctx context.Context, r io.Reader, w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("read the request from stdin: %w", err)
 	}
-	cfg, err := LoadConfig(os.Getenv)
+	cfg, err := loadConfig(ctx)
 	if err != nil {
 		return err
 	}
@@ -132,4 +132,14 @@ func runInvoke(ctx context.Context, r io.Reader, w io.Writer) error {
 	}
 	_, err = fmt.Fprintf(w, "%s\n", out)
 	return err
+}
+
+// loadConfig reads the configuration from the environment (and the Glue
+// connection it may name).
+func loadConfig(ctx context.Context) (Config, error) {
+	getenv, err := environment(ctx)
+	if err != nil {
+		return Config{LogLevel: slog.LevelInfo}, err
+	}
+	return LoadConfig(getenv)
 }

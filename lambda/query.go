@@ -24,7 +24,7 @@ func runQuery(ctx context.Context, sql string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := LoadConfig(os.Getenv)
+	cfg, err := loadConfig(ctx)
 	if err != nil {
 		return err
 	}

@@ -51,6 +51,29 @@ func (a *awsClients) config(ctx context.Context) (aws.Config, error) {
 	return a.cfg, a.err
 }
 
+// environment returns the configuration's source: the process environment,
+// completed from the Glue connection named by glue_connection when set (the
+// MSK connector's deployment style; real variables win).
+func environment(ctx context.Context) (func(string) string, error) {
+	if strings.TrimSpace(os.Getenv(auth.EnvGlueConnection)) == "" {
+		return os.Getenv, nil
+	}
+	env := map[string]string{}
+	for _, kv := range os.Environ() {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	ac, err := (&awsClients{}).config(ctx)
+	if err != nil {
+		return nil, err
+	}
+	eff, err := auth.ApplyGlueConnection(ctx, env, glue.NewFromConfig(ac))
+	if err != nil {
+		return nil, err
+	}
+	return func(k string) string { return eff[k] }, nil
+}
+
 // newConnector wires the runtime packages from the configuration.
 func newConnector(ctx context.Context, cfg Config, log *slog.Logger) (*connector.Connector, error) {
 	clients := &awsClients{}
