@@ -228,3 +228,97 @@ func readPEMCert(t *testing.T, path string) *x509.Certificate {
 	}
 	return c
 }
+
+// TestTransactions: the broker runs the transaction coordinator with replication factor 1, so a
+// transactional producer works; read_committed consumers see committed records only, and the
+// partition's high watermark counts the aborted records and the transaction markers too.
+func TestTransactions(t *testing.T) {
+	addr, cfg, err := env.Config(Plaintext, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Producer.Idempotent = true
+	cfg.Producer.RequiredAcks = sarama.WaitForAll
+	cfg.Producer.Transaction.ID = fmt.Sprintf("kafkatest-tx-%d", time.Now().UnixNano())
+	cfg.Net.MaxOpenRequests = 1
+	client, err := sarama.NewClient([]string{addr}, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	topic := fmt.Sprintf("kafkatest-tx-%d", time.Now().UnixNano())
+	admin, err := sarama.NewClusterAdminFromClient(client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := admin.CreateTopic(topic, &sarama.TopicDetail{NumPartitions: 1, ReplicationFactor: 1}, false); err != nil {
+		t.Fatal(err)
+	}
+	producer, err := sarama.NewSyncProducerFromClient(client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer producer.Close()
+	send := func(v string) {
+		t.Helper()
+		var err error
+		for try := 0; try < 20; try++ {
+			if _, _, err = producer.SendMessage(&sarama.ProducerMessage{Topic: topic, Value: sarama.StringEncoder(v)}); err == nil {
+				return
+			}
+			time.Sleep(250 * time.Millisecond)
+		}
+		t.Fatalf("send %s: %v", v, err)
+	}
+	if err := producer.BeginTxn(); err != nil {
+		t.Fatal(err)
+	}
+	send("committed")
+	if err := producer.CommitTxn(); err != nil {
+		t.Fatal(err)
+	}
+	if err := producer.BeginTxn(); err != nil {
+		t.Fatal(err)
+	}
+	send("aborted")
+	if err := producer.AbortTxn(); err != nil {
+		t.Fatal(err)
+	}
+
+	hwm, err := client.GetOffset(topic, 0, sarama.OffsetNewest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hwm != 4 { // committed record, commit marker, aborted record, abort marker
+		t.Errorf("high watermark %d, want 4", hwm)
+	}
+
+	ccfg := sarama.NewConfig()
+	ccfg.Consumer.IsolationLevel = sarama.ReadCommitted
+	consumer, err := sarama.NewConsumer([]string{addr}, ccfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer consumer.Close()
+	pc, err := consumer.ConsumePartition(topic, 0, sarama.OffsetOldest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pc.Close()
+	var got []string
+	timeout := time.After(5 * time.Second)
+loop:
+	for {
+		select {
+		case m := <-pc.Messages():
+			got = append(got, string(m.Value))
+		case err := <-pc.Errors():
+			t.Fatal(err)
+		case <-timeout:
+			break loop
+		}
+	}
+	if strings.Join(got, ",") != "committed" {
+		t.Errorf("read_committed saw %v, want [committed]", got)
+	}
+}
