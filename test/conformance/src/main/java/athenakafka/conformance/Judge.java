@@ -66,6 +66,7 @@ import org.apache.arrow.vector.types.FloatingPointPrecision;
 import org.apache.arrow.vector.types.Types;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
 import software.amazon.awssdk.services.lambda.model.LambdaException;
 
@@ -181,7 +182,10 @@ public final class Judge
             "123456789012", Collections.emptyMap(), Collections.emptyList(), Collections.emptyMap());
     static final String CATALOG = "kafka_catalog";
     static final String QUERY_ID = "query-id-0001";
-    static final TableName TABLE = new TableName("default", "orders");
+    // The table and topic the sample requests name. A test that sends them to a live connector sets these
+    // environment variables to a table it seeded (defaults: default.orders on topic orders).
+    static final TableName TABLE = new TableName(env("ATHENA_JUDGE_SCHEMA", "default"), env("ATHENA_JUDGE_TABLE", "orders"));
+    static final String TOPIC = env("ATHENA_JUDGE_TOPIC", "orders");
     static final ArrowType INT = new ArrowType.Int(32, true);
     static final ArrowType BIGINT = new ArrowType.Int(64, true);
     static final ArrowType FLOAT8 = new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE);
@@ -189,6 +193,12 @@ public final class Judge
     static final ArrowType DATEMILLI = new ArrowType.Date(DateUnit.MILLISECOND);
     static final byte[] KEY = bytes(32, 1);
     static final byte[] NONCE = bytes(12, 101);
+
+    private static String env(String name, String def)
+    {
+        String v = System.getenv(name);
+        return v == null || v.isEmpty() ? def : v;
+    }
 
     private static byte[] bytes(int n, int first)
     {
@@ -199,22 +209,33 @@ public final class Judge
         return b;
     }
 
-    /** A table as our connector describes it: data columns, then Kafka metadata columns. */
+    /**
+     * A table as our connector describes it: data columns (with the field metadata mapping and type that
+     * GetTable returns and Athena echoes in ReadRecords), then Kafka metadata columns.
+     */
     static Schema tableSchema()
     {
         return SchemaBuilder.newBuilder()
-                .addIntField("id")
-                .addStringField("name")
-                .addFloat8Field("price")
-                .addBitField("active")
-                .addDateMilliField("created")
+                .addField(dataField("id", Types.MinorType.INT.getType(), "INTEGER"))
+                .addField(dataField("name", VARCHAR, "VARCHAR"))
+                .addField(dataField("price", FLOAT8, "DOUBLE"))
+                .addField(dataField("active", ArrowType.Bool.INSTANCE, "BOOLEAN"))
+                .addField(dataField("created", DATEMILLI, "TIMESTAMP"))
                 .addIntField("_partition_id")
                 .addBigIntField("_partition_offset")
                 .addDateMilliField("_timestamp")
                 .addStringField("_key")
                 .addMetadata("dataFormat", "json")
-                .addMetadata("topic", "orders")
+                .addMetadata("topic", TOPIC)
                 .build();
+    }
+
+    static Field dataField(String name, ArrowType type, String typeName)
+    {
+        Map<String, String> md = new LinkedHashMap<>();
+        md.put("mapping", name);
+        md.put("type", typeName);
+        return new Field(name, new FieldType(true, type, null, md), null);
     }
 
     static Constraints constraints(BlockAllocator a, int version)
@@ -251,7 +272,7 @@ public final class Judge
     static Split split(int partition)
     {
         Map<String, String> props = new LinkedHashMap<>();
-        props.put("topic", "orders");
+        props.put("topic", TOPIC);
         props.put("partition", Integer.toString(partition));
         props.put("startOffset", "10");
         props.put("endOffset", "20");
