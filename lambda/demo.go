@@ -279,7 +279,7 @@ func synthValue(f *topic.Field, rng *rand.Rand, base time.Time, i int, csv bool)
 // a message that is not a record at all, and one with an unconvertible value.
 func malformedMessages(s *topic.Schema) [][]byte {
 	if s.Format == topic.CSV {
-		return [][]byte{[]byte(`"unterminated,quote`), []byte(strings.Repeat("not-a-number,", len(s.Fields)))}
+		return [][]byte{[]byte(`"unterminated` + string(rune(s.Delimiter)) + `quote`), []byte(strings.Repeat("not-a-number"+string(rune(s.Delimiter)), len(s.Fields)))}
 	}
 	out := [][]byte{[]byte(`this is not JSON`), []byte(`[1,2,3]`)}
 	for _, f := range s.Fields {
