@@ -95,29 +95,105 @@ func (d *datatypejsonDecoder) Decode(v []byte) bool {
 	c := &d.cur
 	c.Reset(v)
 	if c.Enter() {
+		next := 0
 		for {
-			switch string(c.Key()) {
-			case "bigintcol":
-				s[3] = c.Value()
-			case "booleancol":
-				s[2] = c.Value()
-			case "datecol":
-				s[7] = c.Value()
-			case "doublecol":
-				s[4] = c.Value()
-			case "intcol":
+			kid := -1
+			switch next {
+			case 0:
+				if c.Lit("\"intcol\":") {
+					kid = 0
+				}
+			case 1:
+				if c.Lit("\"varcharcol\":") {
+					kid = 1
+				}
+			case 2:
+				if c.Lit("\"booleancol\":") {
+					kid = 2
+				}
+			case 3:
+				if c.Lit("\"bigintcol\":") {
+					kid = 3
+				}
+			case 4:
+				if c.Lit("\"doublecol\":") {
+					kid = 4
+				}
+			case 5:
+				if c.Lit("\"smallintcol\":") {
+					kid = 5
+				}
+			case 6:
+				if c.Lit("\"tinyintcol\":") {
+					kid = 6
+				}
+			case 7:
+				if c.Lit("\"datecol\":") {
+					kid = 7
+				}
+			case 8:
+				if c.Lit("\"timestampcol\":") {
+					kid = 8
+				}
+			}
+			if kid < 0 {
+				k := c.Key()
+				switch len(k) {
+				case 6:
+					if string(k) == "intcol" {
+						kid = 0
+					}
+				case 7:
+					if string(k) == "datecol" {
+						kid = 7
+					}
+				case 9:
+					if string(k) == "bigintcol" {
+						kid = 3
+					} else if string(k) == "doublecol" {
+						kid = 4
+					}
+				case 10:
+					if string(k) == "booleancol" {
+						kid = 2
+					} else if string(k) == "tinyintcol" {
+						kid = 6
+					} else if string(k) == "varcharcol" {
+						kid = 1
+					}
+				case 11:
+					if string(k) == "smallintcol" {
+						kid = 5
+					}
+				case 12:
+					if string(k) == "timestampcol" {
+						kid = 8
+					}
+				}
+			}
+			switch kid {
+			case 0:
 				s[0] = c.Value()
-			case "smallintcol":
-				s[5] = c.Value()
-			case "timestampcol":
-				s[8] = c.Value()
-			case "tinyintcol":
-				s[6] = c.Value()
-			case "varcharcol":
+			case 1:
 				s[1] = c.Value()
+			case 2:
+				s[2] = c.Value()
+			case 3:
+				s[3] = c.Value()
+			case 4:
+				s[4] = c.Value()
+			case 5:
+				s[5] = c.Value()
+			case 6:
+				s[6] = c.Value()
+			case 7:
+				s[7] = c.Value()
+			case 8:
+				s[8] = c.Value()
 			default:
 				c.Skip()
 			}
+			next = kid + 1
 			if !c.Next() {
 				break
 			}

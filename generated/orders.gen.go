@@ -178,58 +178,247 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 	c := &d.cur
 	c.Reset(v)
 	if c.Enter() {
+		next := 0
 		for {
-			switch string(c.Key()) {
-			case "a/b":
-				s[25] = c.Value()
-			case "amount":
-				s[4] = c.Value()
-			case "amounts":
-				s[5] = decode.Span{}
-				if c.Peek() == '{' {
-					if c.Enter() {
-						for {
-							switch string(c.Key()) {
-							case "tax":
-								s[5] = c.Value()
-							default:
-								c.Skip()
-							}
-							if !c.Next() {
-								break
-							}
-						}
-					}
-				} else {
-					c.Skip()
+			kid := -1
+			switch next {
+			case 0:
+				if c.Lit("\"id\":") {
+					kid = 0
 				}
-			case "big":
-				s[10] = c.Value()
-			case "billed_at":
-				s[18] = c.Value()
-			case "code":
-				s[13] = c.Value()
-			case "customer":
+			case 1:
+				if c.Lit("\"customer\":") {
+					kid = 1
+				}
+			case 2:
+				if c.Lit("\"amount\":") {
+					kid = 2
+				}
+			case 3:
+				if c.Lit("\"amounts\":") {
+					kid = 3
+				}
+			case 4:
+				if c.Lit("\"ratio\":") {
+					kid = 4
+				}
+			case 5:
+				if c.Lit("\"score\":") {
+					kid = 5
+				}
+			case 6:
+				if c.Lit("\"legacy\":") {
+					kid = 6
+				}
+			case 7:
+				if c.Lit("\"qty\":") {
+					kid = 7
+				}
+			case 8:
+				if c.Lit("\"big\":") {
+					kid = 8
+				}
+			case 9:
+				if c.Lit("\"wide\":") {
+					kid = 9
+				}
+			case 10:
+				if c.Lit("\"flag\":") {
+					kid = 10
+				}
+			case 11:
+				if c.Lit("\"code\":") {
+					kid = 11
+				}
+			case 12:
+				if c.Lit("\"tiny\":") {
+					kid = 12
+				}
+			case 13:
+				if c.Lit("\"small\":") {
+					kid = 13
+				}
+			case 14:
+				if c.Lit("\"shipping\":") {
+					kid = 14
+				}
+			case 15:
+				if c.Lit("\"placed_at\":") {
+					kid = 15
+				}
+			case 16:
+				if c.Lit("\"billed_at\":") {
+					kid = 16
+				}
+			case 17:
+				if c.Lit("\"iso_at\":") {
+					kid = 17
+				}
+			case 18:
+				if c.Lit("\"mail_at\":") {
+					kid = 18
+				}
+			case 19:
+				if c.Lit("\"epoch_ms\":") {
+					kid = 19
+				}
+			case 20:
+				if c.Lit("\"epoch_s\":") {
+					kid = 20
+				}
+			case 21:
+				if c.Lit("\"epoch_day\":") {
+					kid = 21
+				}
+			case 22:
+				if c.Lit("\"default_date\":") {
+					kid = 22
+				}
+			case 24:
+				if c.Lit("\"meta\":") {
+					kid = 24
+				}
+			}
+			if kid < 0 {
+				k := c.Key()
+				switch len(k) {
+				case 2:
+					if string(k) == "id" {
+						kid = 0
+					}
+				case 3:
+					if string(k) == "a/b" {
+						kid = 23
+					} else if string(k) == "big" {
+						kid = 8
+					} else if string(k) == "qty" {
+						kid = 7
+					}
+				case 4:
+					if string(k) == "code" {
+						kid = 11
+					} else if string(k) == "flag" {
+						kid = 10
+					} else if string(k) == "meta" {
+						kid = 24
+					} else if string(k) == "tiny" {
+						kid = 12
+					} else if string(k) == "wide" {
+						kid = 9
+					}
+				case 5:
+					if string(k) == "ratio" {
+						kid = 4
+					} else if string(k) == "score" {
+						kid = 5
+					} else if string(k) == "small" {
+						kid = 13
+					}
+				case 6:
+					if string(k) == "amount" {
+						kid = 2
+					} else if string(k) == "iso_at" {
+						kid = 17
+					} else if string(k) == "legacy" {
+						kid = 6
+					}
+				case 7:
+					if string(k) == "amounts" {
+						kid = 3
+					} else if string(k) == "epoch_s" {
+						kid = 20
+					} else if string(k) == "mail_at" {
+						kid = 18
+					}
+				case 8:
+					if string(k) == "customer" {
+						kid = 1
+					} else if string(k) == "epoch_ms" {
+						kid = 19
+					} else if string(k) == "shipping" {
+						kid = 14
+					}
+				case 9:
+					if string(k) == "billed_at" {
+						kid = 16
+					} else if string(k) == "epoch_day" {
+						kid = 21
+					} else if string(k) == "placed_at" {
+						kid = 15
+					}
+				case 12:
+					if string(k) == "default_date" {
+						kid = 22
+					}
+				}
+			}
+			switch kid {
+			case 0:
+				sp := c.Value()
+				s[0] = sp
+				s[27] = sp
+			case 1:
 				s[1] = decode.Span{}
 				s[2] = decode.Span{}
 				if c.Peek() == '{' {
 					start := c.Pos()
 					if c.Enter() {
+						next := 0
 						for {
-							switch string(c.Key()) {
-							case "name":
+							kid := -1
+							switch next {
+							case 0:
+								if c.Lit("\"name\":") {
+									kid = 0
+								}
+							case 1:
+								if c.Lit("\"tier\":") {
+									kid = 1
+								}
+							}
+							if kid < 0 {
+								k := c.Key()
+								switch len(k) {
+								case 4:
+									if string(k) == "name" {
+										kid = 0
+									} else if string(k) == "tier" {
+										kid = 1
+									}
+								}
+							}
+							switch kid {
+							case 0:
 								s[1] = c.Value()
-							case "tier":
+							case 1:
 								s[2] = decode.Span{}
 								if c.Peek() == '{' {
 									if c.Enter() {
+										next := 0
 										for {
-											switch string(c.Key()) {
-											case "level":
+											kid := -1
+											switch next {
+											case 0:
+												if c.Lit("\"level\":") {
+													kid = 0
+												}
+											}
+											if kid < 0 {
+												k := c.Key()
+												switch len(k) {
+												case 5:
+													if string(k) == "level" {
+														kid = 0
+													}
+												}
+											}
+											switch kid {
+											case 0:
 												s[2] = c.Value()
 											default:
 												c.Skip()
 											}
+											next = kid + 1
 											if !c.Next() {
 												break
 											}
@@ -241,6 +430,7 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 							default:
 								c.Skip()
 							}
+							next = kid + 1
 							if !c.Next() {
 								break
 							}
@@ -255,37 +445,37 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 					sp := c.Value()
 					s[3] = sp
 				}
-			case "default_date":
-				s[24] = c.Value()
-			case "epoch_day":
-				s[23] = c.Value()
-			case "epoch_ms":
-				s[21] = c.Value()
-			case "epoch_s":
-				s[22] = c.Value()
-			case "flag":
-				s[12] = c.Value()
-			case "id":
-				sp := c.Value()
-				s[0] = sp
-				s[27] = sp
-			case "iso_at":
-				s[19] = c.Value()
-			case "legacy":
-				s[8] = c.Value()
-			case "mail_at":
-				s[20] = c.Value()
-			case "meta":
-				s[26] = decode.Span{}
+			case 2:
+				s[4] = c.Value()
+			case 3:
+				s[5] = decode.Span{}
 				if c.Peek() == '{' {
 					if c.Enter() {
+						next := 0
 						for {
-							switch string(c.Key()) {
-							case "c~d":
-								s[26] = c.Value()
+							kid := -1
+							switch next {
+							case 0:
+								if c.Lit("\"tax\":") {
+									kid = 0
+								}
+							}
+							if kid < 0 {
+								k := c.Key()
+								switch len(k) {
+								case 3:
+									if string(k) == "tax" {
+										kid = 0
+									}
+								}
+							}
+							switch kid {
+							case 0:
+								s[5] = c.Value()
 							default:
 								c.Skip()
 							}
+							next = kid + 1
 							if !c.Next() {
 								break
 							}
@@ -294,25 +484,55 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 				} else {
 					c.Skip()
 				}
-			case "placed_at":
-				s[17] = c.Value()
-			case "qty":
-				s[9] = c.Value()
-			case "ratio":
+			case 4:
 				s[6] = c.Value()
-			case "score":
+			case 5:
 				s[7] = c.Value()
-			case "shipping":
+			case 6:
+				s[8] = c.Value()
+			case 7:
+				s[9] = c.Value()
+			case 8:
+				s[10] = c.Value()
+			case 9:
+				s[11] = c.Value()
+			case 10:
+				s[12] = c.Value()
+			case 11:
+				s[13] = c.Value()
+			case 12:
+				s[14] = c.Value()
+			case 13:
+				s[15] = c.Value()
+			case 14:
 				s[16] = decode.Span{}
 				if c.Peek() == '{' {
 					if c.Enter() {
+						next := 0
 						for {
-							switch string(c.Key()) {
-							case "date":
+							kid := -1
+							switch next {
+							case 0:
+								if c.Lit("\"date\":") {
+									kid = 0
+								}
+							}
+							if kid < 0 {
+								k := c.Key()
+								switch len(k) {
+								case 4:
+									if string(k) == "date" {
+										kid = 0
+									}
+								}
+							}
+							switch kid {
+							case 0:
 								s[16] = c.Value()
 							default:
 								c.Skip()
 							}
+							next = kid + 1
 							if !c.Next() {
 								break
 							}
@@ -321,15 +541,65 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 				} else {
 					c.Skip()
 				}
-			case "small":
-				s[15] = c.Value()
-			case "tiny":
-				s[14] = c.Value()
-			case "wide":
-				s[11] = c.Value()
+			case 15:
+				s[17] = c.Value()
+			case 16:
+				s[18] = c.Value()
+			case 17:
+				s[19] = c.Value()
+			case 18:
+				s[20] = c.Value()
+			case 19:
+				s[21] = c.Value()
+			case 20:
+				s[22] = c.Value()
+			case 21:
+				s[23] = c.Value()
+			case 22:
+				s[24] = c.Value()
+			case 23:
+				s[25] = c.Value()
+			case 24:
+				s[26] = decode.Span{}
+				if c.Peek() == '{' {
+					if c.Enter() {
+						next := 0
+						for {
+							kid := -1
+							switch next {
+							case 0:
+								if c.Lit("\"c~d\":") {
+									kid = 0
+								}
+							}
+							if kid < 0 {
+								k := c.Key()
+								switch len(k) {
+								case 3:
+									if string(k) == "c~d" {
+										kid = 0
+									}
+								}
+							}
+							switch kid {
+							case 0:
+								s[26] = c.Value()
+							default:
+								c.Skip()
+							}
+							next = kid + 1
+							if !c.Next() {
+								break
+							}
+						}
+					}
+				} else {
+					c.Skip()
+				}
 			default:
 				c.Skip()
 			}
+			next = kid + 1
 			if !c.Next() {
 				break
 			}

@@ -5,6 +5,7 @@ package emit
 import (
 	"bytes"
 	"fmt"
+	"sort"
 	"strconv"
 
 	"github.com/dave/jennifer/jen"
@@ -193,18 +194,94 @@ func jsonScan(t *plan.Table) []jen.Code {
 	}
 }
 
+// objectLoop reads the object at the cursor. It first tries the key that
+// followed the last one in the schema's order as a literal ("key":), since
+// producers nearly always write keys in the same order; otherwise it reads
+// the key and matches it by length, then by comparison with constant
+// strings. Unknown keys are skipped (validated, never materialised).
 func objectLoop(n *plan.Node) jen.Code {
-	var cases []jen.Code
-	for _, k := range n.Kids {
-		cases = append(cases, jen.Case(jen.Lit(k.Key)).Block(keyBody(k)...))
+	kids := append([]*plan.Node(nil), n.Kids...)
+	// Expect keys in the order of their first column.
+	sort.SliceStable(kids, func(i, j int) bool { return firstCol(kids[i]) < firstCol(kids[j]) })
+	idx := map[*plan.Node]int{}
+	for i, k := range kids {
+		idx[k] = i
 	}
-	cases = append(cases, jen.Default().Block(jen.Id("c").Dot("Skip").Call()))
-	return jen.If(jen.Id("c").Dot("Enter").Call()).Block(
-		jen.For().Block(
-			jen.Switch(jen.String().Parens(jen.Id("c").Dot("Key").Call())).Block(cases...),
-			jen.If(jen.Op("!").Id("c").Dot("Next").Call()).Block(jen.Break()),
+	byLen := map[int][]*plan.Node{}
+	var lens []int
+	for _, k := range n.Kids {
+		if byLen[len(k.Key)] == nil {
+			lens = append(lens, len(k.Key))
+		}
+		byLen[len(k.Key)] = append(byLen[len(k.Key)], k)
+	}
+	sort.Ints(lens)
+
+	var expect []jen.Code
+	for i, k := range kids {
+		if !plainKey(k.Key) {
+			continue
+		}
+		expect = append(expect, jen.Case(jen.Lit(i)).Block(
+			jen.If(jen.Id("c").Dot("Lit").Call(jen.Lit(strconv.Quote(k.Key)+":"))).Block(jen.Id("kid").Op("=").Lit(i)),
+		))
+	}
+	var lookup []jen.Code
+	for _, l := range lens {
+		var chain *jen.Statement
+		for _, k := range byLen[l] {
+			cond := jen.String().Parens(jen.Id("k")).Op("==").Lit(k.Key)
+			set := jen.Id("kid").Op("=").Lit(idx[k])
+			if chain == nil {
+				chain = jen.If(cond).Block(set)
+			} else {
+				chain = chain.Else().If(cond).Block(set)
+			}
+		}
+		lookup = append(lookup, jen.Case(jen.Lit(l)).Block(chain))
+	}
+	var bodies []jen.Code
+	for i, k := range kids {
+		bodies = append(bodies, jen.Case(jen.Lit(i)).Block(keyBody(k)...))
+	}
+	bodies = append(bodies, jen.Default().Block(jen.Id("c").Dot("Skip").Call()))
+
+	loop := []jen.Code{jen.Id("kid").Op(":=").Lit(-1)}
+	if len(expect) > 0 {
+		loop = append(loop, jen.Switch(jen.Id("next")).Block(expect...))
+	}
+	loop = append(loop,
+		jen.If(jen.Id("kid").Op("<").Lit(0)).Block(
+			jen.Id("k").Op(":=").Id("c").Dot("Key").Call(),
+			jen.Switch(jen.Len(jen.Id("k"))).Block(lookup...),
 		),
+		jen.Switch(jen.Id("kid")).Block(bodies...),
+		jen.Id("next").Op("=").Id("kid").Op("+").Lit(1),
+		jen.If(jen.Op("!").Id("c").Dot("Next").Call()).Block(jen.Break()),
 	)
+	return jen.If(jen.Id("c").Dot("Enter").Call()).Block(
+		jen.Id("next").Op(":=").Lit(0),
+		jen.For().Block(loop...),
+	)
+}
+
+func firstCol(n *plan.Node) int {
+	m := 1 << 30
+	for _, c := range append(append([]int(nil), n.Cols...), n.Under...) {
+		m = min(m, c)
+	}
+	return m
+}
+
+// plainKey reports whether a key is written the same in every JSON text
+// (nothing to escape), so it can be matched as a literal.
+func plainKey(k string) bool {
+	for i := 0; i < len(k); i++ {
+		if k[i] < 0x20 || k[i] >= 0x80 || k[i] == '"' || k[i] == '\\' || k[i] == '/' {
+			return false
+		}
+	}
+	return true
 }
 
 func assignSpan(cols []int, sp jen.Code) []jen.Code {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/bytedance/sonic"
 
 	"github.com/athena-kafka/athena-kafka/runtime/decode"
 	"github.com/athena-kafka/athena-kafka/runtime/topic"
@@ -64,3 +65,33 @@ func BenchmarkJSONGenerated(b *testing.B) { benchDecode(b, "datatypejson", false
 func BenchmarkJSONFallback(b *testing.B)  { benchDecode(b, "datatypejson", true) }
 func BenchmarkCSVGenerated(b *testing.B)  { benchDecode(b, "datatypecsvbulk", false) }
 func BenchmarkCSVFallback(b *testing.B)   { benchDecode(b, "datatypecsvbulk", true) }
+
+type benchRow struct {
+	Intcol       int32   `json:"intcol"`
+	Varcharcol   string  `json:"varcharcol"`
+	Booleancol   bool    `json:"booleancol"`
+	Bigintcol    int64   `json:"bigintcol"`
+	Doublecol    float64 `json:"doublecol"`
+	Smallintcol  int16   `json:"smallintcol"`
+	Tinyintcol   int8    `json:"tinyintcol"`
+	Datecol      string  `json:"datecol"`
+	Timestampcol string  `json:"timestampcol"`
+}
+
+// BenchmarkJSONSonicStruct is the alternative the generated decoder is
+// measured against: sonic into a plain struct, no Arrow.
+func BenchmarkJSONSonicStruct(b *testing.B) {
+	msgs := benchMsgs(topic.JSON)
+	var n int64
+	for _, m := range msgs {
+		n += int64(len(m))
+	}
+	b.SetBytes(n / int64(len(msgs)))
+	b.ReportAllocs()
+	var r benchRow
+	for i := 0; i < b.N; i++ {
+		if err := sonic.Unmarshal(msgs[i%len(msgs)], &r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

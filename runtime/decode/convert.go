@@ -25,30 +25,145 @@ const (
 	whyKind    = "wrong JSON type for the column"
 )
 
-// builder is what the typed builders have in common for fast appends.
-type builder[T any] interface {
-	Len() int
-	Cap() int
-	Reserve(int)
-	UnsafeAppend(T)
-	UnsafeAppendBoolToBitmap(bool)
-}
+// The put and null functions append one value (or NULL) to a typed builder,
+// growing it only when it is full: the builders' own Append reserves on every
+// call, which costs more than the value. They are written per type so that
+// everything inlines.
 
-// put appends v, growing the builder only when it is full: the builders'
-// own Append reserves on every call, which costs more than the value.
-func put[T any, B builder[T]](b B, v T) {
+func putInt8(b *array.Int8Builder, v int8) {
 	if b.Len() == b.Cap() {
 		b.Reserve(1)
 	}
 	b.UnsafeAppend(v)
 }
 
-func putNull[B interface {
-	Len() int
-	Cap() int
-	Reserve(int)
-	UnsafeAppendBoolToBitmap(bool)
-}](b B) {
+func nullInt8(b *array.Int8Builder) {
+	if b.Len() == b.Cap() {
+		b.Reserve(1)
+	}
+	b.UnsafeAppendBoolToBitmap(false)
+}
+
+func putInt16(b *array.Int16Builder, v int16) {
+	if b.Len() == b.Cap() {
+		b.Reserve(1)
+	}
+	b.UnsafeAppend(v)
+}
+
+func nullInt16(b *array.Int16Builder) {
+	if b.Len() == b.Cap() {
+		b.Reserve(1)
+	}
+	b.UnsafeAppendBoolToBitmap(false)
+}
+
+func putInt32(b *array.Int32Builder, v int32) {
+	if b.Len() == b.Cap() {
+		b.Reserve(1)
+	}
+	b.UnsafeAppend(v)
+}
+
+func nullInt32(b *array.Int32Builder) {
+	if b.Len() == b.Cap() {
+		b.Reserve(1)
+	}
+	b.UnsafeAppendBoolToBitmap(false)
+}
+
+func putInt64(b *array.Int64Builder, v int64) {
+	if b.Len() == b.Cap() {
+		b.Reserve(1)
+	}
+	b.UnsafeAppend(v)
+}
+
+func nullInt64(b *array.Int64Builder) {
+	if b.Len() == b.Cap() {
+		b.Reserve(1)
+	}
+	b.UnsafeAppendBoolToBitmap(false)
+}
+
+func putFloat32(b *array.Float32Builder, v float32) {
+	if b.Len() == b.Cap() {
+		b.Reserve(1)
+	}
+	b.UnsafeAppend(v)
+}
+
+func nullFloat32(b *array.Float32Builder) {
+	if b.Len() == b.Cap() {
+		b.Reserve(1)
+	}
+	b.UnsafeAppendBoolToBitmap(false)
+}
+
+func putFloat64(b *array.Float64Builder, v float64) {
+	if b.Len() == b.Cap() {
+		b.Reserve(1)
+	}
+	b.UnsafeAppend(v)
+}
+
+func nullFloat64(b *array.Float64Builder) {
+	if b.Len() == b.Cap() {
+		b.Reserve(1)
+	}
+	b.UnsafeAppendBoolToBitmap(false)
+}
+
+func putDate32(b *array.Date32Builder, v arrow.Date32) {
+	if b.Len() == b.Cap() {
+		b.Reserve(1)
+	}
+	b.UnsafeAppend(v)
+}
+
+func nullDate32(b *array.Date32Builder) {
+	if b.Len() == b.Cap() {
+		b.Reserve(1)
+	}
+	b.UnsafeAppendBoolToBitmap(false)
+}
+
+func putDate64(b *array.Date64Builder, v arrow.Date64) {
+	if b.Len() == b.Cap() {
+		b.Reserve(1)
+	}
+	b.UnsafeAppend(v)
+}
+
+func nullDate64(b *array.Date64Builder) {
+	if b.Len() == b.Cap() {
+		b.Reserve(1)
+	}
+	b.UnsafeAppendBoolToBitmap(false)
+}
+
+func putDecimal128(b *array.Decimal128Builder, v decimal128.Num) {
+	if b.Len() == b.Cap() {
+		b.Reserve(1)
+	}
+	b.UnsafeAppend(v)
+}
+
+func nullDecimal128(b *array.Decimal128Builder) {
+	if b.Len() == b.Cap() {
+		b.Reserve(1)
+	}
+	b.UnsafeAppendBoolToBitmap(false)
+}
+
+func putBoolean(b *array.BooleanBuilder, v bool) {
+	if b.Len() == b.Cap() {
+		b.Reserve(1)
+	}
+	b.UnsafeAppend(v)
+}
+
+func nullBoolean(b *array.BooleanBuilder) {
 	if b.Len() == b.Cap() {
 		b.Reserve(1)
 	}
@@ -119,29 +234,29 @@ func AppendString(b *array.StringBuilder, v []byte, sp Span, st *State, col int)
 func AppendBool(b *array.BooleanBuilder, v []byte, sp Span, st *State, col int) bool {
 	switch sp.Tok {
 	case TokTrue:
-		put(b, true)
+		putBoolean(b, true)
 		return true
 	case TokFalse:
-		put(b, false)
+		putBoolean(b, false)
 		return true
 	}
 	if null(sp) {
-		putNull(b)
+		nullBoolean(b)
 		return true
 	}
 	if sp.Tok != TokNumber {
 		if t, ok := st.text(v, sp); ok {
 			if equalFoldASCII(t, "true") {
-				put(b, true)
+				putBoolean(b, true)
 				return true
 			}
 			if equalFoldASCII(t, "false") {
-				put(b, false)
+				putBoolean(b, false)
 				return true
 			}
 		}
 	}
-	putNull(b)
+	nullBoolean(b)
 	return st.bad1(col, v, sp, whyBool)
 }
 
@@ -155,12 +270,22 @@ func parseInt(t []byte, min, max int64) (int64, bool) {
 		return 0, false
 	}
 	var u uint64
-	for ; i < len(t); i++ {
-		c := t[i] - '0'
-		if c > 9 || u > math.MaxInt64/10+1 {
-			return 0, false
+	if len(t)-i <= 18 { // cannot overflow
+		for _, c := range t[i:] {
+			c -= '0'
+			if c > 9 {
+				return 0, false
+			}
+			u = u*10 + uint64(c)
 		}
-		u = u*10 + uint64(c)
+	} else {
+		for ; i < len(t); i++ {
+			c := t[i] - '0'
+			if c > 9 || u > math.MaxInt64/10+1 {
+				return 0, false
+			}
+			u = u*10 + uint64(c)
+		}
 	}
 	if neg {
 		if u > uint64(-min) {
@@ -174,20 +299,29 @@ func parseInt(t []byte, min, max int64) (int64, bool) {
 	return int64(u), true
 }
 
-// intText is the text of an integer value, or why not.
-func (st *State) intText(v []byte, sp Span) ([]byte, string) {
-	if sp.Tok == TokTrue || sp.Tok == TokFalse || sp.Tok >= TokObject {
-		return nil, whyKind
+// scalar is the text of a value for a non-VARCHAR column: null is set for
+// a value that appends NULL without a failure (absent, JSON null, empty
+// text); why is set for a JSON type the column cannot take.
+func (st *State) scalar(v []byte, sp Span) (t []byte, null bool, why string) {
+	switch sp.Tok {
+	case TokNumber:
+		return v[sp.Start:sp.End], false, ""
+	case TokString:
+		return v[sp.Start:sp.End], sp.Start == sp.End, ""
+	case TokNone, TokNull:
+		return nil, true, ""
+	case TokStringEsc, TokQuoted:
+		t, _ = st.text(v, sp)
+		return t, false, ""
 	}
-	t, _ := st.text(v, sp)
-	return t, ""
+	return nil, false, whyKind
 }
 
 func appendInt(v []byte, sp Span, st *State, col int, min, max int64) (int64, bool, bool) {
-	if null(sp) {
+	t, null, why := st.scalar(v, sp)
+	if null {
 		return 0, false, true
 	}
-	t, why := st.intText(v, sp)
 	if why == "" {
 		if n, ok := parseInt(t, min, max); ok {
 			return n, true, true
@@ -201,9 +335,9 @@ func appendInt(v []byte, sp Span, st *State, col int, min, max int64) (int64, bo
 func AppendInt8(b *array.Int8Builder, v []byte, sp Span, st *State, col int) bool {
 	n, valid, ok := appendInt(v, sp, st, col, math.MinInt8, math.MaxInt8)
 	if valid {
-		put(b, int8(n))
+		putInt8(b, int8(n))
 	} else {
-		putNull(b)
+		nullInt8(b)
 	}
 	return ok
 }
@@ -212,9 +346,9 @@ func AppendInt8(b *array.Int8Builder, v []byte, sp Span, st *State, col int) boo
 func AppendInt16(b *array.Int16Builder, v []byte, sp Span, st *State, col int) bool {
 	n, valid, ok := appendInt(v, sp, st, col, math.MinInt16, math.MaxInt16)
 	if valid {
-		put(b, int16(n))
+		putInt16(b, int16(n))
 	} else {
-		putNull(b)
+		nullInt16(b)
 	}
 	return ok
 }
@@ -223,9 +357,9 @@ func AppendInt16(b *array.Int16Builder, v []byte, sp Span, st *State, col int) b
 func AppendInt32(b *array.Int32Builder, v []byte, sp Span, st *State, col int) bool {
 	n, valid, ok := appendInt(v, sp, st, col, math.MinInt32, math.MaxInt32)
 	if valid {
-		put(b, int32(n))
+		putInt32(b, int32(n))
 	} else {
-		putNull(b)
+		nullInt32(b)
 	}
 	return ok
 }
@@ -234,19 +368,22 @@ func AppendInt32(b *array.Int32Builder, v []byte, sp Span, st *State, col int) b
 func AppendInt64(b *array.Int64Builder, v []byte, sp Span, st *State, col int) bool {
 	n, valid, ok := appendInt(v, sp, st, col, math.MinInt64, math.MaxInt64)
 	if valid {
-		put(b, n)
+		putInt64(b, n)
 	} else {
-		putNull(b)
+		nullInt64(b)
 	}
 	return ok
 }
 
 func appendFloat(v []byte, sp Span, st *State, col int, bits int) (float64, bool, bool) {
-	if null(sp) {
+	t, null, why := st.scalar(v, sp)
+	if null {
 		return 0, false, true
 	}
-	t, why := st.intText(v, sp)
 	if why == "" {
+		if f, ok := fastFloat(t, bits); ok {
+			return f, true, true
+		}
 		f, err := strconv.ParseFloat(unsafe.String(unsafe.SliceData(t), len(t)), bits)
 		if err == nil {
 			return f, true, true
@@ -256,13 +393,59 @@ func appendFloat(v []byte, sp Span, st *State, col int, bits int) (float64, bool
 	return 0, false, st.bad1(col, v, sp, why)
 }
 
+var pow10f = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
+// fastFloat reads [-]digits[.digits] exactly when strconv.ParseFloat would
+// give the same result without rounding twice: at most 15 significant
+// digits (so the mantissa is exact in a float64) and at most 22 fraction
+// digits, the exact power of ten case of Clinger's algorithm. Anything else
+// is left to strconv.
+func fastFloat(t []byte, bits int) (float64, bool) {
+	if bits != 64 || len(t) == 0 || len(t) > 24 {
+		return 0, false
+	}
+	i, neg := 0, false
+	if t[0] == '-' {
+		neg, i = true, 1
+	}
+	var m uint64
+	nd, digits, frac, dot := 0, 0, 0, false
+	for ; i < len(t); i++ {
+		c := t[i]
+		switch {
+		case c >= '0' && c <= '9':
+			digits++
+			if nd > 0 || c != '0' {
+				nd++
+			}
+			m = m*10 + uint64(c-'0')
+			if dot {
+				frac++
+			}
+		case c == '.' && !dot:
+			dot = true
+		default:
+			return 0, false
+		}
+	}
+	if digits == 0 || nd > 15 || frac >= len(pow10f) {
+		return 0, false
+	}
+	f := float64(m) / pow10f[frac]
+	if neg {
+		f = -f
+	}
+	return f, true
+}
+
 // AppendFloat32 appends a REAL: a number, or text strconv.ParseFloat takes.
 func AppendFloat32(b *array.Float32Builder, v []byte, sp Span, st *State, col int) bool {
 	f, valid, ok := appendFloat(v, sp, st, col, 32)
 	if valid {
-		put(b, float32(f))
+		putFloat32(b, float32(f))
 	} else {
-		putNull(b)
+		nullFloat32(b)
 	}
 	return ok
 }
@@ -271,9 +454,9 @@ func AppendFloat32(b *array.Float32Builder, v []byte, sp Span, st *State, col in
 func AppendFloat64(b *array.Float64Builder, v []byte, sp Span, st *State, col int) bool {
 	f, valid, ok := appendFloat(v, sp, st, col, 64)
 	if valid {
-		put(b, f)
+		putFloat64(b, f)
 	} else {
-		putNull(b)
+		nullFloat64(b)
 	}
 	return ok
 }
@@ -281,20 +464,20 @@ func AppendFloat64(b *array.Float64Builder, v []byte, sp Span, st *State, col in
 // AppendDecimal appends a DECIMAL(p,s) exactly: a number or numeric text,
 // rounded half away from zero to the scale; too many digits is a failure.
 func AppendDecimal(b *array.Decimal128Builder, v []byte, sp Span, st *State, col int) bool {
-	if null(sp) {
-		putNull(b)
+	t, null, why := st.scalar(v, sp)
+	if null {
+		nullDecimal128(b)
 		return true
 	}
-	t, why := st.intText(v, sp)
 	if why == "" {
 		dt := b.Type().(*arrow.Decimal128Type)
 		if n, ok := ParseDecimal(t, dt.Precision, dt.Scale); ok {
-			put(b, n)
+			putDecimal128(b, n)
 			return true
 		}
 		why = whyDecimal
 	}
-	putNull(b)
+	nullDecimal128(b)
 	return st.bad1(col, v, sp, why)
 }
 
@@ -424,10 +607,10 @@ func digitsNum(d []byte) decimal128.Num {
 }
 
 func timeMillis(v []byte, sp Span, st *State, col int, p *TimeParser) (int64, bool, bool) {
-	if null(sp) {
+	t, null, why := st.scalar(v, sp)
+	if null {
 		return 0, false, true
 	}
-	t, why := st.intText(v, sp)
 	if why == "" {
 		if ms, ok := p.Millis(t); ok {
 			return ms, true, true
@@ -442,12 +625,12 @@ func AppendDate(b *array.Date32Builder, v []byte, sp Span, st *State, col int, p
 	ms, valid, ok := timeMillis(v, sp, st, col, p)
 	if valid {
 		if d, in := Days(ms); in {
-			put(b, arrow.Date32(d))
+			putDate32(b, arrow.Date32(d))
 			return true
 		}
 		ok = st.bad1(col, v, sp, whyDate)
 	}
-	putNull(b)
+	nullDate32(b)
 	return ok
 }
 
@@ -455,9 +638,9 @@ func AppendDate(b *array.Date32Builder, v []byte, sp Span, st *State, col int, p
 func AppendTimestamp(b *array.Date64Builder, v []byte, sp Span, st *State, col int, p *TimeParser) bool {
 	ms, valid, ok := timeMillis(v, sp, st, col, p)
 	if valid {
-		put(b, arrow.Date64(ms))
+		putDate64(b, arrow.Date64(ms))
 	} else {
-		putNull(b)
+		nullDate64(b)
 	}
 	return ok
 }

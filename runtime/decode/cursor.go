@@ -1,6 +1,8 @@
 package decode
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"unicode/utf8"
 )
 
@@ -74,9 +76,14 @@ func (c *Cursor) ws() {
 
 // Peek skips whitespace and returns the next byte, or 0 at the end.
 func (c *Cursor) Peek() byte {
-	c.ws()
 	if c.pos < len(c.buf) {
-		return c.buf[c.pos]
+		if b := c.buf[c.pos]; b > ' ' {
+			return b
+		}
+		c.ws()
+		if c.pos < len(c.buf) {
+			return c.buf[c.pos]
+		}
 	}
 	return 0
 }
@@ -128,6 +135,17 @@ func (c *Cursor) Key() []byte {
 		return c.key
 	}
 	return c.buf[sp.Start:sp.End]
+}
+
+// Lit consumes lit if the message continues with exactly it. Generated
+// code uses it to try the key it expects next ("\"name\":") before reading
+// a key in general: producers nearly always write keys in the same order.
+func (c *Cursor) Lit(lit string) bool {
+	if len(c.buf)-c.pos >= len(lit) && string(c.buf[c.pos:c.pos+len(lit)]) == lit {
+		c.pos += len(lit)
+		return true
+	}
+	return false
 }
 
 // Finish checks that only whitespace follows the top-level value.
@@ -278,6 +296,14 @@ func (c *Cursor) str() Span {
 	start := i
 	tok := TokString
 	for {
+		// Eight bytes at a time while none of them needs attention.
+		for i+8 <= len(b) {
+			if m := special(binary.LittleEndian.Uint64(b[i:])); m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
+				break
+			}
+			i += 8
+		}
 		for i < len(b) && strPlain[b[i]] {
 			i++
 		}
@@ -320,6 +346,20 @@ func (c *Cursor) str() Span {
 			i += n
 		}
 	}
+}
+
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// special flags (in the high bit of each byte) the bytes of w that end the
+// plain run of a string: '"', '\\', control characters and non-ASCII. Only
+// the lowest flag is exact, which is the one used.
+func special(w uint64) uint64 {
+	q := w ^ (lsb * '"')
+	bs := w ^ (lsb * '\\')
+	return ((q-lsb)&^q | (bs-lsb)&^bs | (w-lsb*0x20)&^w | w) & msb
 }
 
 func isHex4(b []byte) bool {

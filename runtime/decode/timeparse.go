@@ -80,20 +80,19 @@ func Days(ms int64) (int32, bool) {
 	return int32(d), d == int64(int32(d))
 }
 
-// daysFromCivil is Howard Hinnant's days_from_civil.
+// daysFromCivil is Howard Hinnant's days_from_civil for years 0..9999, in
+// unsigned arithmetic (shifted by one 400-year era) so divisions are cheap.
 func daysFromCivil(y, m, d int64) int64 {
+	yy := uint64(y) + 400
 	if m <= 2 {
-		y--
+		yy--
 	}
-	era := y / 400
-	if y < 0 && y%400 != 0 {
-		era--
-	}
-	yoe := y - era*400
-	mp := (m + 9) % 12
-	doy := (153*mp+2)/5 + d - 1
+	era := yy / 400
+	yoe := yy - era*400
+	mp := (uint64(m) + 9) % 12
+	doy := (153*mp+2)/5 + uint64(d) - 1
 	doe := yoe*365 + yoe/4 - yoe/100 + doy
-	return era*146097 + doe - 719468
+	return int64(era*146097+doe) - 146097 - 719468
 }
 
 func daysIn(y, m int) int {
@@ -142,15 +141,28 @@ func civilMillis(y, mo, d, h, mi, s, ms int) (int64, bool) {
 	return daysFromCivil(int64(y), int64(mo), int64(d))*msPerDay + int64(h)*3600000 + int64(mi)*60000 + int64(s)*1000 + int64(ms), true
 }
 
+// two reads the two digits at b[i:i+2] (the caller checked the length).
+func two(b []byte, i int) (int, bool) {
+	x, y := b[i]-'0', b[i+1]-'0'
+	return int(x)*10 + int(y), x <= 9 && y <= 9
+}
+
+func ymd(b []byte) (y, m, d int, ok bool) {
+	_ = b[9]
+	y1, ok1 := two(b, 0)
+	y2, ok2 := two(b, 2)
+	m, ok3 := two(b, 5)
+	d, ok4 := two(b, 8)
+	return y1*100 + y2, m, d, ok1 && ok2 && ok3 && ok4 && b[4] == '-' && b[7] == '-'
+}
+
 // ParseYMD is the fast path for yyyy-MM-dd.
 func ParseYMD(b []byte) (int64, bool) {
-	if len(b) != 10 || b[4] != '-' || b[7] != '-' {
+	if len(b) != 10 {
 		return 0, false
 	}
-	y, ok1 := digits(b, 0, 4)
-	m, ok2 := digits(b, 5, 2)
-	d, ok3 := digits(b, 8, 2)
-	if !(ok1 && ok2 && ok3) {
+	y, m, d, ok := ymd(b)
+	if !ok {
 		return 0, false
 	}
 	return civilMillis(y, m, d, 0, 0, 0, 0)
@@ -159,27 +171,25 @@ func ParseYMD(b []byte) (int64, bool) {
 // ParseYMDHMS is the fast path for yyyy-MM-dd<sep>HH:mm:ss, with .SSS when
 // millis is set.
 func ParseYMDHMS(b []byte, sep byte, millis bool) (int64, bool) {
-	n := 19
+	ms := 0
 	if millis {
-		n = 23
-	}
-	if len(b) != n || b[4] != '-' || b[7] != '-' || b[10] != sep || b[13] != ':' || b[16] != ':' {
-		return 0, false
-	}
-	y, ok1 := digits(b, 0, 4)
-	mo, ok2 := digits(b, 5, 2)
-	d, ok3 := digits(b, 8, 2)
-	h, ok4 := digits(b, 11, 2)
-	mi, ok5 := digits(b, 14, 2)
-	s, ok6 := digits(b, 17, 2)
-	ms, ok7 := 0, true
-	if millis {
-		if b[19] != '.' {
+		if len(b) != 23 || b[19] != '.' {
 			return 0, false
 		}
-		ms, ok7 = digits(b, 20, 3)
+		x, y, z := b[20]-'0', b[21]-'0', b[22]-'0'
+		if x > 9 || y > 9 || z > 9 {
+			return 0, false
+		}
+		ms = int(x)*100 + int(y)*10 + int(z)
+	} else if len(b) != 19 {
+		return 0, false
 	}
-	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7) {
+	_ = b[18]
+	y, mo, d, ok := ymd(b)
+	h, ok1 := two(b, 11)
+	mi, ok2 := two(b, 14)
+	s, ok3 := two(b, 17)
+	if !(ok && ok1 && ok2 && ok3 && b[10] == sep && b[13] == ':' && b[16] == ':') {
 		return 0, false
 	}
 	return civilMillis(y, mo, d, h, mi, s, ms)

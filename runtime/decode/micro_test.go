@@ -1,0 +1,79 @@
+package decode
+
+import (
+	"strconv"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+func BenchmarkMicroYMDHMS(b *testing.B) {
+	v := []byte("2021-03-04 12:34:56.789")
+	for i := 0; i < b.N; i++ {
+		ParseYMDHMS(v, ' ', true)
+	}
+}
+func BenchmarkMicroYMD(b *testing.B) {
+	v := []byte("2021-03-04")
+	for i := 0; i < b.N; i++ {
+		ParseYMD(v)
+	}
+}
+func BenchmarkMicroFloat(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		strconv.ParseFloat("123456.78901234", 64)
+	}
+}
+func BenchmarkMicroInt(b *testing.B) {
+	v := []byte("-1234567890123")
+	for i := 0; i < b.N; i++ {
+		parseInt(v, -1<<63, 1<<63-1)
+	}
+}
+func BenchmarkMicroAppendInt32(b *testing.B) {
+	bb := array.NewInt32Builder(memory.NewGoAllocator())
+	bb.Reserve(1 << 16)
+	var st State
+	v := []byte("12345")
+	sp := Span{0, 5, TokNumber}
+	for i := 0; i < b.N; i++ {
+		AppendInt32(bb, v, sp, &st, 0)
+		if bb.Len() == 1<<16 {
+			bb.NewArray().Release()
+			bb.Reserve(1 << 16)
+		}
+	}
+}
+func BenchmarkMicroAppendString(b *testing.B) {
+	bb := array.NewStringBuilder(memory.NewGoAllocator())
+	bb.Reserve(1 << 16)
+	bb.ReserveData(1 << 16 * 40)
+	var st State
+	v := []byte("bravo golf 123 lorem ipsum dolor sit")
+	sp := Span{0, len(v), TokString}
+	for i := 0; i < b.N; i++ {
+		AppendString(bb, v, sp, &st, 0)
+		if bb.Len() == 1<<16 {
+			bb.NewArray().Release()
+			bb.Reserve(1 << 16)
+			bb.ReserveData(1 << 16 * 40)
+		}
+	}
+}
+
+func FuzzFastFloat(f *testing.F) {
+	for _, s := range []string{"1.5", "-0", ".5", "5.", "123456.789012345", "0.0000000000000000000001", "-", "1e5"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := fastFloat([]byte(s), 64)
+		if !ok {
+			return
+		}
+		want, err := strconv.ParseFloat(s, 64)
+		if err != nil || got != want {
+			t.Fatalf("%q: fast %v, strconv %v %v", s, got, want, err)
+		}
+	})
+}
