@@ -82,8 +82,8 @@ func TestLoadConfigValid(t *testing.T) {
 			func(c Config) bool { return c.AuthType == "SSL" && c.Certificates == "s3://certs/kafka/" }},
 		{"SASL_SSL certificates optional", with(minimal, "auth_type", "SASL_SSL_SCRAM_SHA512", "secrets_manager_secret", "s"),
 			func(c Config) bool { return c.Certificates == "" }},
-		{"glue_connection without kafka_endpoint", map[string]string{"glue_connection": "my-conn"},
-			func(c Config) bool { return c.GlueConnection == "my-conn" && c.KafkaEndpoint == "" }},
+		{"glue_connection", with(minimal, "glue_connection", "my-conn"),
+			func(c Config) bool { return c.GlueConnection == "my-conn" && c.KafkaEndpoint == "b1:9092,b2:9092" }},
 		{"spill settings", with(minimal, "spill_bucket", "my-spill", "spill_prefix", "p/q", "spill_dir", dir, "disable_spill_encryption", "TRUE"),
 			func(c Config) bool {
 				return c.SpillBucket == "my-spill" && c.SpillPrefix == "p/q" && c.SpillDir == dir && c.DisableSpillEncryption
@@ -130,6 +130,8 @@ func TestLoadConfigErrors(t *testing.T) {
 		want []string // substrings of the one error
 	}{
 		{"kafka_endpoint missing", map[string]string{}, []string{"kafka_endpoint is not set", "host:port"}},
+		// The Glue connection has been applied before LoadConfig: it gave no HOST.
+		{"glue_connection without kafka_endpoint", map[string]string{"glue_connection": "my-conn"}, []string{"kafka_endpoint is not set"}},
 		{"kafka_endpoint blank", map[string]string{"kafka_endpoint": "  "}, []string{"kafka_endpoint is not set"}},
 		{"bad auth_type", with(minimal, "auth_type", "KERBEROS"),
 			[]string{`auth_type "KERBEROS" is not valid`, "NO_AUTH, SSL, SASL_SSL_PLAIN, SASL_PLAINTEXT_PLAIN, SASL_SSL_SCRAM_SHA512, SASL_PLAINTEXT_SCRAM_SHA512"}},
