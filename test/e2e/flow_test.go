@@ -249,3 +249,86 @@ func TestFlow(t *testing.T) {
 		}
 	})
 }
+
+// TestPushdown: constraints on _partition_id and _partition_offset prune splits in GetSplits and rows in
+// ReadRecords; a constraint on a data column filters rows only.
+func TestPushdown(t *testing.T) {
+	w := newWorld(t)
+	topic := newTopic(t, "e2e-pushdown-", 3)
+	w.seedFile(t, "datatypejson", topic)
+	fn := startFunction(t, w.env("max_records_per_split=5")...)
+	var msgs []message
+	for p := range int32(3) {
+		for i := range 10 {
+			msgs = append(msgs, message{Partition: p, Time: baseTime,
+				Value: []byte(fmt.Sprintf(`{"intcol":%d,"varcharcol":"p%d-%d"}`, int(p)*100+i, p, i))})
+		}
+	}
+	produce(t, topic, msgs)
+	a := newAthena(fn, w)
+	tn := federation.TableName{SchemaName: w.registry, TableName: "datatypejson"}
+	schema := a.table(t, tn)
+
+	int32s := func(vs ...int32) []any {
+		var out []any
+		for _, v := range vs {
+			out = append(out, v)
+		}
+		return out
+	}
+	offsets := func(lo, hi int64) federation.ValueSet { // lo <= offset < hi
+		return &federation.SortedRangeSet{Type: arrow.PrimitiveTypes.Int64, Ranges: []federation.Range{{
+			Low: federation.Marker{Value: lo, Bound: federation.Exactly}, High: federation.Marker{Value: hi, Bound: federation.Below}}}}
+	}
+	partitions := func(ps ...int32) federation.ValueSet {
+		return &federation.EquatableValueSet{Type: arrow.PrimitiveTypes.Int32, Values: int32s(ps...), WhiteList: true}
+	}
+	type split struct{ partition, start, end string }
+	for _, tc := range []struct {
+		name   string
+		sets   []federation.ColumnSet
+		splits []split
+		rows   []string // varcharcol of the rows, in (partition, offset) order
+	}{
+		{"partition 1", []federation.ColumnSet{{Column: "_partition_id", Set: partitions(1)}},
+			[]split{{"1", "0", "5"}, {"1", "5", "10"}},
+			[]string{"p1-0", "p1-1", "p1-2", "p1-3", "p1-4", "p1-5", "p1-6", "p1-7", "p1-8", "p1-9"}},
+		{"offsets 3..6", []federation.ColumnSet{{Column: "_partition_offset", Set: offsets(3, 7)}},
+			[]split{{"0", "3", "7"}, {"1", "3", "7"}, {"2", "3", "7"}},
+			[]string{"p0-3", "p0-4", "p0-5", "p0-6", "p1-3", "p1-4", "p1-5", "p1-6", "p2-3", "p2-4", "p2-5", "p2-6"}},
+		{"partitions 0 and 2, offset 8", []federation.ColumnSet{
+			{Column: "_partition_id", Set: partitions(0, 2)},
+			{Column: "_partition_offset", Set: &federation.EquatableValueSet{Type: arrow.PrimitiveTypes.Int64, Values: []any{int64(8)}, WhiteList: true}}},
+			[]split{{"0", "8", "9"}, {"2", "8", "9"}},
+			[]string{"p0-8", "p2-8"}},
+		{"offsets past the end", []federation.ColumnSet{{Column: "_partition_offset", Set: offsets(100, 200)}}, nil, nil},
+		{"no partition", []federation.ColumnSet{{Column: "_partition_id", Set: partitions(7)}}, nil, nil},
+		{"data column: every split, one row", []federation.ColumnSet{{Column: "intcol", Set: &federation.EquatableValueSet{Type: arrow.PrimitiveTypes.Int32, Values: int32s(204), WhiteList: true}}},
+			[]split{{"0", "0", "5"}, {"0", "5", "10"}, {"1", "0", "5"}, {"1", "5", "10"}, {"2", "0", "5"}, {"2", "5", "10"}},
+			[]string{"p2-4"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cons := noConstraints()
+			cons.Summary = tc.sets
+			splits := a.splits(t, tn, schema, cons)
+			var got []split
+			for _, s := range splits {
+				p, _ := s.Properties.Get("partition")
+				st, _ := s.Properties.Get("startOffset")
+				en, _ := s.Properties.Get("endOffset")
+				got = append(got, split{p, st, en})
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tc.splits) {
+				t.Errorf("splits %v, want %v", got, tc.splits)
+			}
+			var vals []string
+			for _, r := range a.readAll(t, tn, schema, splits, cons) {
+				s, _ := r["varcharcol"].(string)
+				vals = append(vals, s)
+			}
+			if fmt.Sprint(vals) != fmt.Sprint(tc.rows) {
+				t.Errorf("rows %v, want %v", vals, tc.rows)
+			}
+		})
+	}
+}
