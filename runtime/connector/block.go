@@ -62,6 +62,20 @@ func (w *blockWriter) add(rec arrow.RecordBatch) error {
 	return nil
 }
 
+// rowsToFill is how many rows like the chunk about to be added (bytes in
+// rows) take the next block past maxBlock, with 2% to spare, at least
+// chunkRows and at most maxChunkRows. An unfiltered read decodes that many
+// before it flushes, so that a block is one chunk, spilled without first
+// being copied into one record.
+func (w *blockWriter) rowsToFill(bytes int64, rows int) int {
+	left := w.maxBlock - w.bytes - bytes
+	if left < 0 {
+		left = w.maxBlock // the chunk spills the block: the next starts empty
+	}
+	n := float64(left)*1.02/(float64(bytes)/float64(rows)) + 1
+	return int(min(max(n, chunkRows), maxChunkRows))
+}
+
 // take joins the pending chunks into one record and resets the writer.
 func (w *blockWriter) take() (arrow.RecordBatch, error) {
 	defer func() {

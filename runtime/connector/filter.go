@@ -29,6 +29,9 @@ func newRowFilter(schema *arrow.Schema, cons *federation.Constraints, mem memory
 	return f
 }
 
+// none tells whether the filter keeps every row.
+func (f *rowFilter) none() bool { return len(f.cols) == 0 }
+
 // apply returns the rows of rec that pass, taking ownership of rec. It
 // returns nil when no row passes.
 func (f *rowFilter) apply(rec arrow.RecordBatch) (arrow.RecordBatch, error) {

@@ -16,8 +16,12 @@ import (
 )
 
 // chunkRows is how many rows are decoded before the row filter runs and the
-// chunk joins the block being built.
+// chunk joins the block being built. An unfiltered read without LIMIT
+// decodes a whole block at a time instead (see rowsToFill).
 const chunkRows = 8192
+
+// maxChunkRows bounds the rows decoded between two flushes.
+const maxChunkRows = 1 << 20
 
 // errLimitReached stops a read once LIMIT rows passed the filter.
 var errLimitReached = errors.New("limit reached")
@@ -71,13 +75,24 @@ func (c *Connector) Read(ctx context.Context, req *federation.ReadRecordsRequest
 	out := c.newBlockWriter(ctx, req)
 	defer out.release()
 
-	pending := 0
-	flush := func() error {
+	// An unfiltered read without LIMIT makes each block one chunk (see
+	// rowsToFill); otherwise chunks of chunkRows rows are filtered and joined.
+	whole := filter.none() && limit < 0
+	next, pending := chunkRows, 0
+	grow := newSizer(rb)
+	// flush takes the pending rows as a chunk; left is the number of offsets
+	// the split has after them, which bounds the next chunk (0: none).
+	flush := func(left int64) error {
 		if pending == 0 {
 			return nil
 		}
+		rows := pending
 		pending = 0
+		grow.measure()
 		rec := rb.NewRecordBatch()
+		if whole && left > 0 {
+			next = out.rowsToFill(recordBytes(rec), rows)
+		}
 		rec, err := filter.apply(rec)
 		if err != nil || rec == nil {
 			return err
@@ -93,6 +108,10 @@ func (c *Connector) Read(ctx context.Context, req *federation.ReadRecordsRequest
 		}
 		if limit >= 0 && st.Rows >= limit {
 			return errLimitReached
+		}
+		if left > 0 {
+			// Only now: a block the add spilled is garbage already.
+			grow.reserve(int(min(int64(next), left)), rows)
 		}
 		return nil
 	}
@@ -117,14 +136,14 @@ func (c *Connector) Read(ctx context.Context, req *federation.ReadRecordsRequest
 		}
 		meta.append(r, !ok)
 		pending++
-		if pending == chunkRows {
-			return flush()
+		if pending == next {
+			return flush(end - r.Offset - 1)
 		}
 		return nil
 	})
 	st.Records, st.Tombstones, st.Bytes = kst.Records, kst.Tombstones, kst.Bytes
 	if err == nil {
-		err = flush()
+		err = flush(0)
 	}
 	if errors.Is(err, errLimitReached) {
 		err = nil
@@ -277,4 +296,45 @@ func appendJSONString(b, s []byte) []byte {
 		}
 	}
 	return append(b, '"')
+}
+
+// sizer sizes the builders for the next chunk from the last one: builders
+// start empty after each record, and growing a buffer from nothing doubles
+// it (allocate, copy, clear) a dozen times per chunk.
+type sizer struct {
+	rb   *array.RecordBuilder
+	vars []interface {
+		DataLen() int
+		ReserveData(n int)
+	}
+	data []int // data bytes of each variable-width builder in the last chunk
+}
+
+func newSizer(rb *array.RecordBuilder) *sizer {
+	s := &sizer{rb: rb}
+	for _, b := range rb.Fields() {
+		if v, ok := b.(interface {
+			DataLen() int
+			ReserveData(n int)
+		}); ok {
+			s.vars = append(s.vars, v)
+		}
+	}
+	s.data = make([]int, len(s.vars))
+	return s
+}
+
+// measure notes the data bytes of the chunk about to be taken.
+func (s *sizer) measure() {
+	for i, v := range s.vars {
+		s.data[i] = v.DataLen()
+	}
+}
+
+// reserve makes room for next rows like the last rows, plus 1/16.
+func (s *sizer) reserve(next, last int) {
+	s.rb.Reserve(next)
+	for i, v := range s.vars {
+		v.ReserveData(int(int64(s.data[i]) * int64(next) / int64(last) * 17 / 16))
+	}
 }
