@@ -159,7 +159,7 @@ func run(n, count int, schemasDir, tableName, cpuprofile string) error {
 			} else if r.Records != int64(n) || r.Bytes != p.bytes {
 				return fmt.Errorf("%s run %d: read %d records, %d bytes; want %d, %d", path, i+1, r.Records, r.Bytes, n, p.bytes)
 			}
-			fmt.Fprintf(os.Stderr, "e2e: run %d/%d %-6s %6.2fs\n", i+1, count, path, r.Seconds)
+			fmt.Fprintf(os.Stderr, "e2e: run %d/%d %-6s %6.2fs (%.2f s CPU)\n", i+1, count, path, r.Seconds, r.CPU)
 			runs[path] = append(runs[path], r)
 		}
 	}
@@ -183,10 +183,11 @@ func report(n, count int, where string, p *produced, runs map[string][]result, f
 	full := runs[pathFull][0]
 	fmt.Printf("ReadRecords of one split of %d messages (%.0f B JSON values, %.0f B with the key; uncompressed) from %s;\n",
 		n, float64(p.values)/float64(n), float64(p.bytes)/float64(n), where)
-	fmt.Printf("median of %d interleaved runs per path, each path in its own process. MB/s = key+value bytes / s.\n", count)
+	fmt.Printf("median of %d interleaved runs per path, each path in its own process. MB/s = key+value bytes / s;\n", count)
+	fmt.Printf("CPU s = the path's process CPU time per run (the broker's is not included).\n")
 	fmt.Printf("full path: decoder %s, %d spilled blocks (%.0f MB encrypted Arrow IPC) to a local folder.\n\n",
 		full.Decoder, full.Spilled, float64(spilled)/1e6)
-	fmt.Printf("%-44s %8s %12s %8s %10s %8s\n", "path", "seconds", "rows/s", "MB/s", "peak RSS", "GCs")
+	fmt.Printf("%-44s %8s %12s %8s %8s %10s %6s\n", "path", "seconds", "rows/s", "MB/s", "CPU s", "peak RSS", "GCs")
 	rate := map[string]float64{}
 	names := map[string]string{
 		pathSarama: "bare sarama PartitionConsumer (8 MiB fetch)",
@@ -194,16 +195,12 @@ func report(n, count int, where string, p *produced, runs map[string][]result, f
 		pathFull:   "full path: Handle(ReadRecords) + spill",
 	}
 	for _, path := range []string{pathSarama, pathKafka, pathFull} {
-		secs := make([]float64, 0, len(runs[path]))
-		for _, r := range runs[path] {
-			secs = append(secs, r.Seconds)
-		}
-		slices.Sort(secs)
-		med := secs[len(secs)/2]
+		med := median(runs[path], func(r result) float64 { return r.Seconds })
+		cpu := median(runs[path], func(r result) float64 { return r.CPU })
 		rate[path] = float64(n) / med
 		f := finals[path]
-		fmt.Printf("%-44s %8.2f %12.0f %8.1f %7.0f MB %8d\n", names[path], med, rate[path], float64(p.bytes)/med/1e6,
-			float64(f.PeakRSS)/(1<<20), f.NumGC)
+		fmt.Printf("%-44s %8.2f %12.0f %8.1f %8.2f %7.0f MB %6d\n", names[path], med, rate[path], float64(p.bytes)/med/1e6,
+			cpu, float64(f.PeakRSS)/(1<<20), f.NumGC)
 	}
 	fmt.Println()
 	ratio := rate[pathFull] / rate[pathSarama]
@@ -223,8 +220,20 @@ func report(n, count int, where string, p *produced, runs map[string][]result, f
 		limit = "unset"
 	}
 	fmt.Printf("peak RSS of the full-path process: %.0f MB (VmHWM; target < %d MB) %s\n", float64(f.PeakRSS)/(1<<20), targetPeakRSS>>20, mark)
+	if hwm, err := peakRSS(); err == nil {
+		fmt.Printf("  (this process, which holds the broker and the %d produced messages, peaked at %.0f MB)\n", n, float64(hwm)/(1<<20))
+	}
 	fmt.Printf("  Go runtime there: HeapSys %.0f MB, %.0f MB allocated in total, %d GCs, %.1f ms GC pauses, GC CPU %.1f%%, GOMEMLIMIT %s\n",
 		float64(f.HeapSys)/(1<<20), float64(f.TotalAlloc)/(1<<20), f.NumGC, f.GCPauseMS, 100*f.GCCPU, limit)
+}
+
+func median(rs []result, v func(result) float64) float64 {
+	xs := make([]float64, len(rs))
+	for i, r := range rs {
+		xs[i] = v(r)
+	}
+	slices.Sort(xs)
+	return xs[len(xs)/2]
 }
 
 // workerProc is a running worker.

@@ -12,6 +12,7 @@ import (
 	"runtime/pprof"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/IBM/sarama"
@@ -50,6 +51,7 @@ type workerArgs struct {
 // process statistics when its input ends.
 type result struct {
 	Seconds float64 `json:",omitempty"`
+	CPU     float64 `json:",omitempty"` // user + system seconds of the worker during the run
 	Records int64   `json:",omitempty"` // records read (baselines) or rows the connector logged (full)
 	Bytes   int64   `json:",omitempty"` // key + value bytes seen (baselines)
 
@@ -105,7 +107,10 @@ func runWorker(args workerArgs) error {
 	in := bufio.NewScanner(os.Stdin)
 	out := json.NewEncoder(os.Stdout)
 	for in.Scan() {
-		if err := out.Encode(run()); err != nil {
+		before := cpuSeconds()
+		r := run()
+		r.CPU = cpuSeconds() - before
+		if err := out.Encode(r); err != nil {
 			return err
 		}
 	}
@@ -354,6 +359,16 @@ func finalStats() result {
 	}
 	r.PeakRSS = hwm
 	return r
+}
+
+// cpuSeconds is the user and system CPU time of the process so far: on a
+// shared machine it varies less than wall time.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 }
 
 // peakRSS is VmHWM from /proc/self/status, in bytes.
