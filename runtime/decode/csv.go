@@ -1,5 +1,7 @@
 package decode
 
+import "bytes"
+
 // CSV reads the fields of one CSV record (a whole message) in order, as RFC
 // 4180 says: a field whose first non-blank byte is '"' is quoted, "" inside
 // it is one quote, and delimiters and newlines inside it are content.
@@ -40,18 +42,18 @@ func (r *CSV) Next() (Span, bool) {
 		start := i + 1
 		tok := TokString
 		for i = start; ; i++ {
-			if i >= n {
+			q := bytes.IndexByte(b[i:], '"')
+			if q < 0 {
 				r.fail(start-1, "unterminated quoted field")
 				return Span{}, false
 			}
-			if b[i] == '"' {
-				if i+1 < n && b[i+1] == '"' {
-					tok = TokQuoted
-					i++
-					continue
-				}
-				break
+			i += q
+			if i+1 < n && b[i+1] == '"' {
+				tok = TokQuoted
+				i++
+				continue
 			}
+			break
 		}
 		sp := Span{start, i, tok}
 		i++
@@ -70,8 +72,10 @@ func (r *CSV) Next() (Span, bool) {
 		return sp, true
 	}
 	start := i
-	for i < n && b[i] != r.delim {
-		i++
+	if k := bytes.IndexByte(b[i:], r.delim); k >= 0 {
+		i += k
+	} else {
+		i = n
 	}
 	end := i
 	for end > start && r.blank(b[end-1]) {
