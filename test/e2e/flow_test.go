@@ -56,7 +56,7 @@ func jsonMessages(n int, partitions int32) ([]message, func([]message) []row) {
 	var corrupt []bool
 	for i := range n {
 		v := fmt.Sprintf(`{"intcol":%d,"varcharcol":"v-%d \"q\"","booleancol":%t,"bigintcol":%d,"doublecol":%g,"smallintcol":%d,"tinyintcol":%d,"datecol":"2024-03-%02d","timestampcol":"2024-03-01 12:34:56.%03d"}`,
-			i*1000-5, i, i%2 == 0, int64(1)<<40+int64(i), float64(i)+0.25, -i*100, i%128, i%28+1, i)
+			i*1000-5, i, i%2 == 0, int64(1)<<40+int64(i), float64(i)+0.25, -i%300*100, i%128, i%28+1, i%1000)
 		m := message{Partition: int32(i) % partitions, Value: []byte(v), Time: baseTime.Add(time.Duration(i) * time.Second)}
 		if i%2 == 0 {
 			m.Key = []byte(fmt.Sprintf("k-%d", i))
@@ -67,9 +67,9 @@ func jsonMessages(n int, partitions int32) ([]message, func([]message) []row) {
 		msgs = append(msgs, m)
 		wants = append(wants, row{
 			"intcol": int32(i*1000 - 5), "varcharcol": fmt.Sprintf(`v-%d "q"`, i), "booleancol": i%2 == 0,
-			"bigintcol": int64(1)<<40 + int64(i), "doublecol": float64(i) + 0.25, "smallintcol": int16(-i * 100),
+			"bigintcol": int64(1)<<40 + int64(i), "doublecol": float64(i) + 0.25, "smallintcol": int16(-i % 300 * 100),
 			"tinyintcol": int8(i % 128), "datecol": date32(2024, 3, i%28+1),
-			"timestampcol": arrow.Date64(time.Date(2024, 3, 1, 12, 34, 56, i*1e6, time.UTC).UnixMilli()),
+			"timestampcol": arrow.Date64(time.Date(2024, 3, 1, 12, 34, 56, i%1000*1e6, time.UTC).UnixMilli()),
 		})
 		corrupt = append(corrupt, false)
 	}
