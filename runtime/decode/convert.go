@@ -170,13 +170,19 @@ func nullBoolean(b *array.BooleanBuilder) {
 	b.UnsafeAppendBoolToBitmap(false)
 }
 
-// appendBytes appends a string value, doubling the data buffer when full.
+// appendBytes appends a string value. When the data buffer is full it
+// grows to hold the rows already reserved at the average length so far (at
+// least doubling), so a reserved block costs a handful of allocations.
 func appendBytes(b *array.StringBuilder, t []byte) {
 	if b.Len() == b.Cap() {
 		b.Reserve(1)
 	}
 	if b.DataLen()+len(t) > b.DataCap() {
-		b.ReserveData(max(len(t), b.DataCap()))
+		need := max(len(t), b.DataCap())
+		if n := b.Len(); n > 0 {
+			need = max(need, (b.DataLen()/n+1)*(b.Cap()-n))
+		}
+		b.ReserveData(need)
 	}
 	b.UnsafeAppend(t)
 }
@@ -417,7 +423,9 @@ func fastFloat(t []byte, bits int) (float64, bool) {
 		case c >= '0' && c <= '9':
 			digits++
 			if nd > 0 || c != '0' {
-				nd++
+				if nd++; nd > 15 {
+					return 0, false
+				}
 			}
 			m = m*10 + uint64(c-'0')
 			if dot {
@@ -429,7 +437,7 @@ func fastFloat(t []byte, bits int) (float64, bool) {
 			return 0, false
 		}
 	}
-	if digits == 0 || nd > 15 || frac >= len(pow10f) {
+	if digits == 0 || frac >= len(pow10f) {
 		return 0, false
 	}
 	f := float64(m) / pow10f[frac]

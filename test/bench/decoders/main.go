@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"runtime/pprof"
+	"strings"
 	"sort"
 	"strconv"
 	"testing"
@@ -224,7 +226,12 @@ type result struct {
 	mbps, rowsps, allocsPerRow float64
 }
 
+var filter string
+
 func measure(name string, count int, fn func(*testing.B)) result {
+	if !strings.Contains(name, filter) {
+		return result{name: name, mbps: 1, rowsps: 1, allocsPerRow: 0}
+	}
 	var runs []result
 	for i := 0; i < count; i++ {
 		r := testing.Benchmark(fn)
@@ -247,7 +254,20 @@ func main() {
 	benchtime := flag.String("benchtime", "1s", "time per measurement")
 	count := flag.Int("count", 3, "measurements per case; the median is printed")
 	schemas := flag.String("schemas", "schemas", "folder holding datatypejson.json and datatypecsvbulk.json")
+	only := flag.String("only", "", "run only the cases whose name contains this")
+	profile := flag.String("cpuprofile", "", "write a CPU profile")
 	flag.Parse()
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			fail(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fail(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	filter = *only
 	if err := flag.Set("test.benchtime", *benchtime); err != nil {
 		fail(err)
 	}
