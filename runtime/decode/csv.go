@@ -1,6 +1,10 @@
 package decode
 
-import "bytes"
+import (
+	"bytes"
+	"encoding/binary"
+	"math/bits"
+)
 
 // CSV reads the fields of one CSV record (a whole message) in order, as RFC
 // 4180 says: a field whose first non-blank byte is '"' is quoted, "" inside
@@ -72,11 +76,7 @@ func (r *CSV) Next() (Span, bool) {
 		return sp, true
 	}
 	start := i
-	if k := bytes.IndexByte(b[i:], r.delim); k >= 0 {
-		i += k
-	} else {
-		i = n
-	}
+	i = indexDelim(b, i, r.delim)
 	end := i
 	for end > start && r.blank(b[end-1]) {
 		end--
@@ -87,6 +87,25 @@ func (r *CSV) Next() (Span, bool) {
 		r.pos = i + 1
 	}
 	return Span{start, end, TokString}, true
+}
+
+// indexDelim returns the index of the first delim at or after i, or len(b):
+// eight bytes at a time, since most fields are short and a call to
+// bytes.IndexByte costs more than they do.
+func indexDelim(b []byte, i int, delim byte) int {
+	pat := lsb * uint64(delim)
+	for ; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:]) ^ pat
+		if m := (w - lsb) &^ w & msb; m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+	}
+	for ; i < len(b); i++ {
+		if b[i] == delim {
+			return i
+		}
+	}
+	return i
 }
 
 func (r *CSV) fail(pos int, msg string) {
