@@ -296,7 +296,7 @@ public final class Judge
         Map<String, FederationRequest> r = new LinkedHashMap<>();
         r.put("PingRequest", new PingRequest(IDENTITY, CATALOG, QUERY_ID));
         r.put("ListSchemasRequest", new ListSchemasRequest(IDENTITY, QUERY_ID, CATALOG));
-        r.put("ListTablesRequest", new ListTablesRequest(IDENTITY, QUERY_ID, CATALOG, "default", null, 50));
+        r.put("ListTablesRequest", new ListTablesRequest(IDENTITY, QUERY_ID, CATALOG, TABLE.getSchemaName(), null, 50));
         r.put("GetTableRequest", new GetTableRequest(IDENTITY, QUERY_ID, CATALOG, TABLE, Collections.emptyMap()));
         r.put("GetTableLayoutRequest", new GetTableLayoutRequest(IDENTITY, QUERY_ID, CATALOG, TABLE,
                 constraints(a, version), tableSchema(), new LinkedHashSet<>()));
