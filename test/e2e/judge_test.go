@@ -46,15 +46,15 @@ func TestSDKConformance(t *testing.T) {
 	}
 	for off, v := range map[int]string{
 		10: `{"id":1,"name":"a","price":2.0,"active":true,"created":"2024-01-02T03:04:05.678Z"}`, // kept
-		11: `{"id":42,"name":"b","price":9.5,"active":false}`,                                     // kept
-		12: `{"id":6,"name":"a","price":2.0}`,                                                     // id
-		13: `{"id":2,"name":"c","price":2.0}`,                                                     // name
-		14: `{"id":3,"price":3.0}`,                                                                // kept: name NULL
-		15: `{"id":4,"name":"a","price":1.5}`,                                                     // price not > 1.5
-		16: `{"name":"b","price":2.5}`,                                                            // kept: id NULL
-		17: `{"id":5,"name":"a","price":2.0}`,                                                     // has a key
-		18: `{"id":1,"name":"a"}`,                                                                 // price NULL
-		19: `not json`,                                                                            // corrupt: price NULL
+		11: `{"id":42,"name":"b","price":9.5,"active":false}`,                                    // kept
+		12: `{"id":6,"name":"a","price":2.0}`,                                                    // id
+		13: `{"id":2,"name":"c","price":2.0}`,                                                    // name
+		14: `{"id":3,"price":3.0}`,                                                               // kept: name NULL
+		15: `{"id":4,"name":"a","price":1.5}`,                                                    // price not > 1.5
+		16: `{"name":"b","price":2.5}`,                                                           // kept: id NULL
+		17: `{"id":5,"name":"a","price":2.0}`,                                                    // has a key
+		18: `{"id":1,"name":"a"}`,                                                                // price NULL
+		19: `not json`,                                                                           // corrupt: price NULL
 	} {
 		msgs[off].Value = []byte(v)
 	}
