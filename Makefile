@@ -23,7 +23,7 @@ build:
 
 # The Lambda artifact: bootstrap for provided.al2023, amd64 and arm64, zipped.
 lambda:
-	@for arch in amd64 arm64; do \
+	@set -e; for arch in amd64 arm64; do \
 	  mkdir -p dist/$$arch && \
 	  CGO_ENABLED=0 GOOS=linux GOARCH=$$arch $(GO) build -trimpath -tags lambda.norpc -ldflags='-s -w' -o dist/$$arch/bootstrap ./lambda && \
 	  (cd dist/$$arch && rm -f ../athena-kafka-$$arch.zip && python3 -c 'import zipfile,sys; z=zipfile.ZipFile(sys.argv[1],"w",zipfile.ZIP_DEFLATED); i=zipfile.ZipInfo("bootstrap"); i.external_attr=0o755<<16; i.compress_type=zipfile.ZIP_DEFLATED; z.writestr(i, open("bootstrap","rb").read()); z.close()' ../athena-kafka-$$arch.zip) && \

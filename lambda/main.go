@@ -87,7 +87,7 @@ func serveLambda() {
 		log.Error("connector start failed", "error", err.Error())
 		os.Exit(1)
 	}
-	log.Info("cold start", "init_ms", time.Since(began).Milliseconds())
+	log.Info("cold start", "init_us", time.Since(began).Microseconds())
 	lambda.Start(func(ctx context.Context, req json.RawMessage) (json.RawMessage, error) {
 		out, err := federation.Handle(ctx, h, req)
 		if err != nil {
