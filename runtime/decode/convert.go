@@ -191,7 +191,7 @@ func appendBytes(b *array.StringBuilder, t []byte) {
 // as written), and false for anything else.
 func (st *State) text(v []byte, sp Span) ([]byte, bool) {
 	switch sp.Tok {
-	case TokString, TokNumber:
+	case TokString, TokNumber, TokInteger:
 		return v[sp.Start:sp.End], true
 	case TokStringEsc:
 		st.scratch = unescapeJSON(st.scratch[:0], v[sp.Start:sp.End])
@@ -250,7 +250,7 @@ func AppendBool(b *array.BooleanBuilder, v []byte, sp Span, st *State, col int) 
 		nullBoolean(b)
 		return true
 	}
-	if sp.Tok != TokNumber {
+	if sp.Tok != TokNumber && sp.Tok != TokInteger {
 		if t, ok := st.text(v, sp); ok {
 			if equalFoldASCII(t, "true") {
 				putBoolean(b, true)
@@ -310,7 +310,7 @@ func parseInt(t []byte, min, max int64) (int64, bool) {
 // text); why is set for a JSON type the column cannot take.
 func (st *State) scalar(v []byte, sp Span) (t []byte, null bool, why string) {
 	switch sp.Tok {
-	case TokNumber:
+	case TokNumber, TokInteger:
 		return v[sp.Start:sp.End], false, ""
 	case TokString:
 		return v[sp.Start:sp.End], sp.Start == sp.End, ""
@@ -324,6 +324,12 @@ func (st *State) scalar(v []byte, sp Span) (t []byte, null bool, why string) {
 }
 
 func appendInt(v []byte, sp Span, st *State, col int, min, max int64) (int64, bool, bool) {
+	if sp.Tok == TokInteger { // parsed by the cursor
+		if sp.Int >= min && sp.Int <= max {
+			return sp.Int, true, true
+		}
+		return 0, false, st.bad1(col, v, sp, whyInt)
+	}
 	t, null, why := st.scalar(v, sp)
 	if null {
 		return 0, false, true

@@ -59,7 +59,7 @@ func (r *CSV) Next() (Span, bool) {
 			}
 			break
 		}
-		sp := Span{start, i, tok}
+		sp := Span{Start: start, End: i, Tok: tok}
 		i++
 		for i < n && r.blank(b[i]) {
 			i++
@@ -86,7 +86,7 @@ func (r *CSV) Next() (Span, bool) {
 	} else {
 		r.pos = i + 1
 	}
-	return Span{start, end, TokString}, true
+	return Span{Start: start, End: end, Tok: TokString}, true
 }
 
 // indexDelim returns the index of the first delim at or after i, or len(b):

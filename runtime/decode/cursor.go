@@ -16,6 +16,7 @@ const (
 	TokFalse                // JSON false
 	TokTrue                 // JSON true
 	TokNumber               // a JSON number; the span is its literal text
+	TokInteger              // a JSON integer of at most 18 digits; Int holds its value
 	TokString               // text needing no unescaping (JSON string content, CSV field)
 	TokStringEsc            // JSON string content with backslash escapes
 	TokQuoted               // CSV quoted field content with doubled quotes
@@ -27,6 +28,8 @@ const (
 type Span struct {
 	Start, End int
 	Tok        Tok
+	// Int is the value of a TokInteger, parsed while scanning.
+	Int int64
 }
 
 // maxDepth bounds the nesting of JSON values; deeper messages are corrupt.
@@ -181,7 +184,7 @@ func (c *Cursor) value(depth int) Span {
 				}
 			}
 		}
-		return Span{start, c.pos, TokObject}
+		return Span{Start: start, End: c.pos, Tok: TokObject}
 	case '[':
 		start := c.pos
 		if depth >= maxDepth {
@@ -191,7 +194,7 @@ func (c *Cursor) value(depth int) Span {
 		c.pos++
 		if c.Peek() == ']' {
 			c.pos++
-			return Span{start, c.pos, TokArray}
+			return Span{Start: start, End: c.pos, Tok: TokArray}
 		}
 		for !c.failed {
 			c.value(depth + 1)
@@ -201,7 +204,7 @@ func (c *Cursor) value(depth int) Span {
 				continue
 			case ']':
 				c.pos++
-				return Span{start, c.pos, TokArray}
+				return Span{Start: start, End: c.pos, Tok: TokArray}
 			}
 			c.fail(c.pos, "expected ',' or ']' in an array")
 		}
@@ -231,27 +234,36 @@ func (c *Cursor) lit(word string, t Tok) Span {
 		return Span{}
 	}
 	c.pos += len(word)
-	return Span{start, c.pos, t}
+	return Span{Start: start, End: c.pos, Tok: t}
 }
 
 func (c *Cursor) num() Span {
 	b, i := c.buf, c.pos
 	start := i
-	if b[i] == '-' {
+	neg := b[i] == '-'
+	if neg {
 		i++
 	}
+	var v int64
 	switch {
 	case i < len(b) && b[i] == '0':
 		i++
 	case i < len(b) && b[i] >= '1' && b[i] <= '9':
 		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			v = v*10 + int64(b[i]-'0') // wraps past 18 digits; then unused
 			i++
 		}
 	default:
 		c.fail(i, "bad number")
 		return Span{}
 	}
+	digits := i - start
+	if neg {
+		digits--
+	}
+	tok := TokInteger
 	if i < len(b) && b[i] == '.' {
+		tok = TokNumber
 		i++
 		d := i
 		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
@@ -263,6 +275,7 @@ func (c *Cursor) num() Span {
 		}
 	}
 	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		tok = TokNumber
 		i++
 		if i < len(b) && (b[i] == '+' || b[i] == '-') {
 			i++
@@ -277,7 +290,13 @@ func (c *Cursor) num() Span {
 		}
 	}
 	c.pos = i
-	return Span{start, i, TokNumber}
+	if tok == TokInteger && digits <= 18 {
+		if neg {
+			v = -v
+		}
+		return Span{Start: start, End: i, Tok: TokInteger, Int: v}
+	}
+	return Span{Start: start, End: i, Tok: TokNumber}
 }
 
 // strPlain marks bytes that need no attention inside a JSON string.
@@ -314,7 +333,7 @@ func (c *Cursor) str() Span {
 		switch ch := b[i]; {
 		case ch == '"':
 			c.pos = i + 1
-			return Span{start, i, tok}
+			return Span{Start: start, End: i, Tok: tok}
 		case ch == '\\':
 			tok = TokStringEsc
 			if i+1 >= len(b) {

@@ -241,7 +241,7 @@ func (d *fallback) walk(n *pathNode) {
 			if d.cur.Peek() == '{' {
 				start := d.cur.Pos()
 				d.walk(c)
-				sp = Span{start, d.cur.Pos(), TokObject}
+				sp = Span{Start: start, End: d.cur.Pos(), Tok: TokObject}
 			} else {
 				sp = d.cur.Value()
 			}

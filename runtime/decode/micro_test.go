@@ -36,7 +36,7 @@ func BenchmarkMicroAppendInt32(b *testing.B) {
 	bb.Reserve(1 << 16)
 	var st State
 	v := []byte("12345")
-	sp := Span{0, 5, TokNumber}
+	sp := Span{Start: 0, End: 5, Tok: TokNumber}
 	for i := 0; i < b.N; i++ {
 		AppendInt32(bb, v, sp, &st, 0)
 		if bb.Len() == 1<<16 {
@@ -51,7 +51,7 @@ func BenchmarkMicroAppendString(b *testing.B) {
 	bb.ReserveData(1 << 16 * 40)
 	var st State
 	v := []byte("bravo golf 123 lorem ipsum dolor sit")
-	sp := Span{0, len(v), TokString}
+	sp := Span{Start: 0, End: len(v), Tok: TokString}
 	for i := 0; i < b.N; i++ {
 		AppendString(bb, v, sp, &st, 0)
 		if bb.Len() == 1<<16 {
