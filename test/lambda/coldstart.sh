@@ -5,7 +5,7 @@
 #
 # Each run starts a fresh emulator (so a fresh process), sends one PingRequest and then a second
 # one, and records:
-#   init_ms        the function's own "cold start" log line: LoadConfig + wiring, after Go's package
+#   init_us        the function's own "cold start" log line: LoadConfig + wiring, after Go's package
 #                  initialisation (whole milliseconds, so usually 0)
 #   init_phase_ms  the emulator's "INIT REPORT(durationMs)": exec of bootstrap until it asks for the
 #                  first event, i.e. what Lambda bills as Init Duration (Go runtime + package init +
@@ -57,7 +57,7 @@ for ((i = 1; i <= RUNS; i++)); do
     "$HERE/rie.sh" start "$BOOTSTRAP" "$PORT" 2>/dev/null
   rt="$(invoke "$body")"
   invoke "$body" >/dev/null
-  init="$(grep -o '"msg":"cold start"[^}]*' "$LOG" | grep -o '"init_ms":[0-9]*' | tail -n1 | cut -d: -f2)"
+  init="$(grep -o '"msg":"cold start"[^}]*' "$LOG" | grep -o '"init_us":[0-9]*' | tail -n1 | cut -d: -f2)"
   phase="$(grep -o 'INIT REPORT(durationMs: [0-9.]*' "$LOG" | tail -n1 | grep -o '[0-9.]*$')"
   mapfile -t inv < <(grep -o 'INVOKE RTDONE(status: success[^)]*duration: [0-9.]*' "$LOG" | grep -o '[0-9.]*$')
   if [[ -z "$init" || -z "$phase" || ${#inv[@]} -ne 2 ]]; then
@@ -66,11 +66,11 @@ for ((i = 1; i <= RUNS; i++)); do
     exit 1
   fi
   inits+=("$init") phases+=("$phase") colds+=("${inv[0]}") warms+=("${inv[1]}") rts+=("$(ms "$rt")")
-  printf 'run %d: init_ms=%s init_phase_ms=%s invoke_ms cold=%s warm=%s first_rt_ms=%s\n' \
+  printf 'run %d: init_us=%s init_phase_ms=%s invoke_ms cold=%s warm=%s first_rt_ms=%s\n' \
     "$i" "$init" "$phase" "${inv[0]}" "${inv[1]}" "$(ms "$rt")"
 done
 
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-printf 'median of %d: init_ms=%s init_phase_ms=%s invoke_ms cold=%s warm=%s first_rt_ms=%s (%s, %s bytes)\n' "$RUNS" \
+printf 'median of %d: init_us=%s init_phase_ms=%s invoke_ms cold=%s warm=%s first_rt_ms=%s (%s, %s bytes)\n' "$RUNS" \
   "$(median "${inits[@]}")" "$(median "${phases[@]}")" "$(median "${colds[@]}")" "$(median "${warms[@]}")" \
   "$(median "${rts[@]}")" "$BOOTSTRAP" "$(stat -c %s "$BOOTSTRAP")"
