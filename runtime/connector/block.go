@@ -109,7 +109,7 @@ func (w *blockWriter) spill() error {
 		return fmt.Errorf("encode spilled block: %w", err)
 	}
 	if k := w.req.Split.EncryptionKey; k != nil {
-		if data, err = spill.Seal(k.Key, k.Nonce, data); err != nil {
+		if data, err = spill.SealInPlace(k.Key, k.Nonce, data); err != nil {
 			return fmt.Errorf("encrypt spilled block: %w", err)
 		}
 	}

@@ -21,6 +21,17 @@ func Seal(key, nonce, plaintext []byte) ([]byte, error) {
 	return gcm.Seal(nil, nonce, plaintext, nil), nil
 }
 
+// SealInPlace is Seal that encrypts over plaintext, using its spare
+// capacity for the tag: a spilled block is megabytes, and its plaintext is
+// not needed afterwards. plaintext must not be used after the call.
+func SealInPlace(key, nonce, plaintext []byte) ([]byte, error) {
+	gcm, err := newGCM(key, nonce)
+	if err != nil {
+		return nil, err
+	}
+	return gcm.Seal(plaintext[:0], nonce, plaintext, nil), nil
+}
+
 // Open decrypts and authenticates what Seal produced.
 func Open(key, nonce, ciphertext []byte) ([]byte, error) {
 	gcm, err := newGCM(key, nonce)
