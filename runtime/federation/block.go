@@ -62,7 +62,7 @@ func payloadSize(p *ipc.Payload, rec arrow.RecordBatch) int {
 	add = func(d arrow.ArrayData) {
 		for _, b := range d.Buffers() {
 			if b != nil {
-				n += (b.Len() + 7) &^ 7 + 64
+				n += (b.Len()+7)&^7 + 64
 			}
 		}
 		for _, c := range d.Children() {
