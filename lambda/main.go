@@ -78,6 +78,7 @@ func serveLambda() {
 	began := time.Now()
 	cfg, err := loadConfig(context.Background())
 	log := newLogger(cfg.LogLevel, os.Stderr)
+	slog.SetDefault(log) // runtime packages log through slog's default: keep every line JSON
 	if err != nil {
 		log.Error("invalid configuration", "error", err.Error())
 		os.Exit(1)
