@@ -145,6 +145,9 @@ func startFunction(t *testing.T, env ...string) *function {
 			if err := emu.Stop(); err != nil {
 				t.Errorf("stop the emulator: %v", err)
 			}
+			if !t.Failed() {
+				os.Remove(emu.LogFile) // kept for failed tests only
+			}
 		})
 		return f
 	}
