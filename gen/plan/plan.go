@@ -38,12 +38,7 @@ type Table struct {
 	Keys *Node `json:",omitempty"`
 	// Fields maps CSV field indexes (ascending) to columns.
 	Fields []CSVField `json:",omitempty"`
-
-	schema *topic.Schema
 }
-
-// Schema is the parsed document the table was planned from.
-func (t *Table) Schema() *topic.Schema { return t.schema }
 
 // Column is one data column.
 type Column struct {
@@ -139,7 +134,6 @@ func table(d source.Doc, s *topic.Schema) *Table {
 		Topic:       s.TopicName,
 		Fingerprint: s.Fingerprint(),
 		Format:      s.Format,
-		schema:      s,
 	}
 	t.File = fileName(d.Table)
 	if s.Format == topic.CSV {
@@ -195,8 +189,9 @@ func (n *Node) kid(key string) *Node {
 }
 
 // GoName is the one naming function: a table name as a lower camel Go
-// identifier ("datatype-json.v2" -> "datatypeJSONV2" is not attempted; words
-// are split on non-alphanumerics and joined, first one lower case).
+// identifier. Words are split on anything but ASCII letters and digits and
+// joined with the first letter of each later word upper-cased
+// ("orders-eu.v2" -> "ordersEuV2"); a leading digit gets a "t" prefix.
 func GoName(table string) string {
 	var b strings.Builder
 	up := false
