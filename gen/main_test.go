@@ -168,3 +168,21 @@ func TestExitCodes(t *testing.T) {
 		t.Errorf("dump-plan: %v %+v", err, p)
 	}
 }
+
+// TestGoldenIsCompiled: the seed case's table files are byte for byte the
+// files in ../generated, which the build compiles, vets and race-tests.
+func TestGoldenIsCompiled(t *testing.T) {
+	for _, name := range []string{"datatypejson.gen.go", "datatypecsvbulk.gen.go"} {
+		golden, err := os.ReadFile(filepath.Join("testdata", "seed", "want", name+".golden"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		compiled, err := os.ReadFile(filepath.Join("..", "generated", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(golden, compiled) {
+			t.Errorf("%s: golden and generated/ differ", name)
+		}
+	}
+}
