@@ -105,12 +105,33 @@ func TestSDKConformance(t *testing.T) {
 			wantType[f] = strings.Replace(typ, "Request", "Response", 1)
 		}
 	}
+	// A failing call: the SDK's GetTableRequest for a table that does not exist. The function error
+	// payload must be what the SDK reads as a LambdaException.
+	req, err := os.ReadFile(filepath.Join(reqDir, "v6", "GetTableRequest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	missing := strings.Replace(string(req), `"tableName":"`+table+`"`, `"tableName":"no_such_table"`, 1)
+	if missing == string(req) {
+		t.Fatalf("no tableName %s in %s", table, req)
+	}
+	body := fn.invoke(t, []byte(missing))
+	if fe, ok := lambdatest.ParseFunctionError(body); !ok || !strings.Contains(fe.ErrorMessage, "no_such_table") {
+		t.Errorf("GetTable of a missing table: %s", body)
+	}
+	errFile := filepath.Join(respDir, "v6", "GetTableError.json")
+	if err := os.WriteFile(errFile, body, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	byVersion[6] = append(byVersion[6], errFile)
+	wantType[errFile] = "LambdaException"
+
 	results, err := conformance.CheckAll(false, byVersion)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(results) != 5*7+3 {
-		t.Errorf("%d responses checked, want 38", len(results))
+	if len(results) != 5*7+3+1 {
+		t.Errorf("%d responses checked, want 39", len(results))
 	}
 	for _, r := range results {
 		name := fmt.Sprintf("v%d %s", r.Version, filepath.Base(r.File))
@@ -131,6 +152,12 @@ func checkSummary(t *testing.T, name string, s *conformance.Summary, registry, t
 	t.Helper()
 	js := func(v any) string { b, _ := json.Marshal(v); return string(b) }
 	f := s.Fields
+	if s.Type == "LambdaException" {
+		if msg, _ := f["message"].(string); !strings.Contains(msg, "no_such_table") {
+			t.Errorf("%s: the SDK read the error message %q", name, f["message"])
+		}
+		return
+	}
 	if f["catalogName"] != "kafka_catalog" {
 		t.Errorf("%s: catalogName %v", name, f["catalogName"])
 	}
