@@ -113,6 +113,33 @@ func TestAuth(t *testing.T) {
 		})
 	}
 
+	// A warm container fetched the secret and the certificates at its first query; with both deleted
+	// it still answers the next one (Java fetched them per split).
+	t.Run("SSL warm container", func(t *testing.T) {
+		certs := w.putCerts(t, run+"/warm", map[string]string{
+			"kafka.client.keystore.jks": kenv.ClientKeystoreJKS, "kafka.client.truststore.jks": kenv.ClientTruststoreJKS})
+		secret := w.secret(t, stores)
+		fn := startFunction(t, w.env("auth_type=SSL", "kafka_endpoint="+kenv.SSL, "secrets_manager_secret="+secret, "certificates_s3_reference="+certs)...)
+		for i := range 2 {
+			a := newAthena(fn, w)
+			schema := a.table(t, tn)
+			splits := a.splits(t, tn, schema, noConstraints())
+			checkRows(t, schema, a.readAll(t, tn, schema, splits, noConstraints()), want(msgs))
+			if i == 0 {
+				ctx := context.Background()
+				if _, err := w.moto.SecretsManager().DeleteSecret(ctx, &secretsmanager.DeleteSecretInput{SecretId: aws.String(secret), ForceDeleteWithoutRecovery: aws.Bool(true)}); err != nil {
+					t.Fatal(err)
+				}
+				for _, k := range []string{"kafka.client.keystore.jks", "kafka.client.truststore.jks"} {
+					key := strings.TrimPrefix(certs, "s3://"+certBucket+"/") + k
+					if _, err := w.moto.S3().DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(certBucket), Key: aws.String(key)}); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+		}
+	})
+
 	for _, tc := range []struct {
 		name, authType, endpoint string
 		secret                   map[string]string
