@@ -32,6 +32,9 @@ import (
 
 const blockRows = 1 << 16 // rows per block, and lines per arrow-go chunk
 
+// alloc is the allocator of every Arrow-producing case.
+var alloc memory.Allocator = &poolAllocator{}
+
 type row struct {
 	Intcol       int32   `json:"intcol"`
 	Varcharcol   string  `json:"varcharcol"`
@@ -100,7 +103,7 @@ func size(msgs [][]byte) int64 {
 // messages, built and released as the connector does.
 func ours(s *topic.Schema, msgs [][]byte, fallback bool) func(*testing.B) {
 	return func(b *testing.B) {
-		mem := memory.NewGoAllocator()
+		mem := alloc
 		as := s.Arrow(topic.ArrowOptions{NoMetadataColumns: true})
 		rb := array.NewRecordBuilder(mem, as)
 		defer rb.Release()
@@ -171,7 +174,7 @@ func chunks(msgs [][]byte) [][]byte {
 func arrowReader(msgs [][]byte, read func(mem memory.Allocator, chunk []byte) (int, error)) func(*testing.B) {
 	cs := chunks(msgs)
 	return func(b *testing.B) {
-		mem := memory.NewGoAllocator()
+		mem := alloc
 		b.SetBytes(blockBytes(msgs))
 		b.ReportAllocs()
 		for i := 0; i < b.N; i++ {
