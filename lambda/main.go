@@ -129,6 +129,8 @@ func runInvoke(ctx context.Context, r io.Reader, w io.Writer) error {
 	defer h.Close()
 	out, err := federation.Handle(ctx, h, req)
 	if err != nil {
+		// What Lambda would answer: the function-error payload.
+		fmt.Fprintf(w, "%s\n", federation.EncodeError(federation.AsError(err)))
 		return err
 	}
 	_, err = fmt.Fprintf(w, "%s\n", out)
