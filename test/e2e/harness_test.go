@@ -140,7 +140,7 @@ func startFunction(t *testing.T, env ...string) *function {
 		f := &function{emu: emu}
 		t.Cleanup(func() {
 			if t.Failed() {
-				t.Logf("function log (%s):\n%s", emu.LogFile, tail(emu.Log(), 60))
+				t.Logf("function log (%s), the function's own lines:\n%s", emu.LogFile, tail(functionLines(emu.Log()), 40))
 			}
 			if err := emu.Stop(); err != nil {
 				t.Errorf("stop the emulator: %v", err)
@@ -176,6 +176,19 @@ func freePorts() (int, error) {
 		return p, nil
 	}
 	return 0, errors.New("no free pair of ports p, p+1000")
+}
+
+// functionLines drops the emulator's own lines from a log, keeping what the function printed.
+func functionLines(log string) string {
+	var keep []string
+	for _, l := range strings.Split(log, "\n") {
+		if strings.Contains(l, "(rapid)") || strings.HasPrefix(l, "START RequestId") ||
+			strings.HasPrefix(l, "END RequestId") || strings.HasPrefix(l, "REPORT RequestId") {
+			continue
+		}
+		keep = append(keep, l)
+	}
+	return strings.Join(keep, "\n")
 }
 
 func tail(s string, lines int) string {
