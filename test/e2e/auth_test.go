@@ -62,7 +62,7 @@ func TestAuth(t *testing.T) {
 	produce(t, topic, msgs)
 	tn := federation.TableName{SchemaName: w.registry, TableName: "datatypejson"}
 
-	run := prefixRun()
+	run := awstest.Unique("e2e-") // a fresh prefix: the bucket may be shared
 	jks := w.putCerts(t, run+"/jks", map[string]string{
 		"kafka.client.keystore.jks": kenv.ClientKeystoreJKS, "kafka.client.truststore.jks": kenv.ClientTruststoreJKS})
 	trustJKS := w.putCerts(t, run+"/trust-jks", map[string]string{"kafka.client.truststore.jks": kenv.ClientTruststoreJKS})
@@ -174,6 +174,3 @@ func TestAuth(t *testing.T) {
 		})
 	}
 }
-
-// prefixRun is a fresh S3 prefix for one test run (the bucket may be shared).
-func prefixRun() string { return awstest.Unique("e2e-") }
