@@ -9,12 +9,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"time"
 
@@ -81,11 +83,13 @@ func serveLambda() {
 	slog.SetDefault(log) // runtime packages log through slog's default: keep every line JSON
 	if err != nil {
 		log.Error("invalid configuration", "error", err.Error())
+		initError(err)
 		os.Exit(1)
 	}
 	h, err := newConnector(context.Background(), cfg, log)
 	if err != nil {
 		log.Error("connector start failed", "error", err.Error())
+		initError(err)
 		os.Exit(1)
 	}
 	log.Info("cold start", "init_us", time.Since(began).Microseconds())
@@ -96,6 +100,24 @@ func serveLambda() {
 		}
 		return out, nil
 	})
+}
+
+// initError reports a failed start to the Lambda runtime API, so that the
+// caller (Athena) gets the message as an error payload instead of a bare
+// Runtime.ExitError. aws-lambda-go has no call for the init error endpoint.
+func initError(cause error) {
+	body, _ := json.Marshal(map[string]any{"errorMessage": cause.Error(), "errorType": federation.ConnectorException, "stackTrace": []string{}})
+	url := "http://" + os.Getenv("AWS_LAMBDA_RUNTIME_API") + "/2018-06-01/runtime/init/error"
+	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Lambda-Runtime-Function-Error-Type", "Runtime.ConfigurationError")
+	cl := http.Client{Timeout: 2 * time.Second}
+	if resp, err := cl.Do(req); err == nil {
+		resp.Body.Close()
+	}
 }
 
 // lambdaError turns an error into Lambda's function-error payload with the

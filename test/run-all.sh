@@ -34,6 +34,9 @@ set -a
 for f in test/.run/*/env; do [ -f "$f" ] && . "$f"; done
 set +a
 
+section "Kafka reader and connector suites against the real broker (KAFKA_BOOTSTRAP=$KAFKA_BOOTSTRAP)"
+go test -count=1 ./runtime/kafka/ ./runtime/connector/
+
 section "integration suites (real Kafka, moto, RIE, Java SDK harness)"
 pkgs=$(grep -rl --include='*_test.go' '^//go:build.*integration' . | xargs -n1 dirname | sort -u)
 echo "$pkgs"

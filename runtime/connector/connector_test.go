@@ -98,6 +98,42 @@ func (e *env) header() federation.RequestHeader {
 
 func (e *env) produce(recs ...*kgo.Record) { e.kc.Produce(e.t, recs...) }
 
+// waitStable waits until every transaction is decided on every partition:
+// a real broker writes the commit markers after EndTransaction returns, and
+// until then read_committed plans splits that end before the transaction.
+func (e *env) waitStable(partitions int32) {
+	e.t.Helper()
+	parts := make([]int32, partitions)
+	for i := range parts {
+		parts[i] = int32(i)
+	}
+	committed, err := kafka.New(e.kc.Brokers, e.kc.Config(sarama.ReadCommitted))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer committed.Close()
+	all, err := kafka.New(e.kc.Brokers, e.kc.Config(sarama.ReadUncommitted))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer all.Close()
+	ctx := context.Background()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		lso, err1 := committed.Offsets(ctx, e.topic, parts)
+		hwm, err2 := all.Offsets(ctx, e.topic, parts)
+		stable := err1 == nil && err2 == nil
+		for _, p := range parts {
+			stable = stable && lso[p].End == hwm[p].End
+		}
+		if stable {
+			return
+		}
+		if time.Now().After(deadline) {
+			e.t.Fatalf("transactions on %s not decided after 10s: %v %v %v %v", e.topic, lso, hwm, err1, err2)
+		}
+	}
+}
+
 // msg is a valid message with id i.
 func (e *env) msg(partition int32, i int) *kgo.Record {
 	return testcluster.Record(e.topic, partition, fmt.Sprintf("k%d", i), fmt.Sprintf(`{"id": %d, "name": "n%d", "flag": %v}`, i, i, i%2 == 0))
@@ -305,6 +341,7 @@ func TestTransactionsTombstonesAndCorruptRows(t *testing.T) {
 	e.produce(&kgo.Record{Topic: e.topic, Partition: 0, Key: []byte("gone")}) // tombstone
 	e.produce(testcluster.Record(e.topic, 0, "bad1", `not json`), testcluster.Record(e.topic, 0, "bad2", `{"id": "twelve", "name": "x"}`))
 	e.kc.Transaction(t, true, e.msg(0, 4))
+	e.waitStable(1)
 
 	rows, st := e.read(e.schema, e.splits(noConstraints()), noConstraints())
 	var ids []any
@@ -331,6 +368,7 @@ func TestReadUncommittedSeesAbortedRecords(t *testing.T) {
 	e := newEnv(t, 1, sarama.ReadUncommitted, nil)
 	e.produce(e.msg(0, 0))
 	e.kc.Transaction(t, false, e.msg(0, 1))
+	e.waitStable(1)
 	rows, _ := e.read(e.schema, e.splits(noConstraints()), noConstraints())
 	if len(rows) != 2 || rows[1].ID != int64(1) {
 		t.Fatalf("rows %+v, want the aborted record too", rows)

@@ -76,9 +76,7 @@ func (f *rowFilter) apply(rec arrow.RecordBatch) (arrow.RecordBatch, error) {
 			p.Release()
 		}
 	}()
-	if len(parts) == 1 {
-		parts[0].Retain()
-		return parts[0], nil
-	}
+	// Copy even a single run: a slice would keep (and be sized by) the
+	// whole chunk's buffers, making blocks look larger than they are.
 	return concatRecords(f.mem, rec.Schema(), parts)
 }
