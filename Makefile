@@ -56,8 +56,12 @@ fuzz:
 	  echo "== fuzz $$pkg $$name ($(FUZZTIME))"; \
 	  $(GO) test -run='^$$' -fuzz="^$$name$$" -fuzztime=$(FUZZTIME) $$pkg; done
 
+# The first run on a fresh machine downloads and compiles the dependencies: progress is shown.
 demo:
-	$(GO) run ./lambda demo
+	@echo "demo: building bin/athena-kafka (a first run downloads and compiles the dependencies: a few minutes on 2 cores)"
+	@set -o pipefail; $(GO) build -v -o $(BIN)/athena-kafka ./lambda 2>&1 | \
+	  awk '/^[A-Za-z0-9._-]+(\/[^ ]*)?$$/ { n++; if (n % 25 == 0) printf "demo: compiled %d packages\n", n; next } { print }'
+	@$(BIN)/athena-kafka demo
 
 clean:
 	rm -rf $(BIN) dist test/.run
