@@ -160,7 +160,7 @@ func (p *parser) schema(root *node) *Schema {
 
 func (p *parser) field(format Format, fn *node, where string) (Field, bool) {
 	f := Field{Index: -1}
-	nameOff := fn.off
+	var nameOff int
 	f.Name, nameOff = p.str(fn, "name", "", where+".name")
 	label := f.Name
 	if label == "" {
