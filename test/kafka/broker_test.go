@@ -285,9 +285,16 @@ func TestTransactions(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	hwm, err := client.GetOffset(topic, 0, sarama.OffsetNewest)
-	if err != nil {
-		t.Fatal(err)
+	// The coordinator writes the abort marker after AbortTxn returns: wait
+	// for it rather than race it.
+	var hwm int64
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if hwm, err = client.GetOffset(topic, 0, sarama.OffsetNewest); err != nil {
+			t.Fatal(err)
+		}
+		if hwm == 4 || time.Now().After(deadline) {
+			break
+		}
 	}
 	if hwm != 4 { // committed record, commit marker, aborted record, abort marker
 		t.Errorf("high watermark %d, want 4", hwm)
