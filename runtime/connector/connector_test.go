@@ -665,3 +665,36 @@ func TestInt64Bounds(t *testing.T) {
 		}
 	}
 }
+
+// TestClientReusedAndRebuilt: one Kafka client serves every call of a warm
+// container; a broken one is replaced on the next call.
+func TestClientReusedAndRebuilt(t *testing.T) {
+	dials := 0
+	var e *env
+	e = newEnv(t, 1, sarama.ReadCommitted, func(o *Options) {
+		dial := o.Kafka
+		o.Kafka = func(ctx context.Context) (*kafka.Client, error) {
+			dials++
+			return dial(ctx)
+		}
+	})
+	e.produce(e.msg(0, 1))
+	for i := 0; i < 3; i++ {
+		if n := len(e.splits(noConstraints())); n != 1 {
+			t.Fatalf("%d splits", n)
+		}
+	}
+	if dials != 1 {
+		t.Fatalf("%d dials for 3 calls, want 1", dials)
+	}
+	e.c.client.Close() // the connection breaks between invocations
+	sp := e.splits(noConstraints())
+	if len(sp) != 1 || dials != 2 {
+		t.Fatalf("after the failure: %d splits, %d dials; want 1 split from a new client", len(sp), dials)
+	}
+	e.c.client.Close()
+	rows, _ := e.read(e.schema, sp, noConstraints())
+	if len(rows) != 1 || dials != 3 {
+		t.Fatalf("ReadRecords after the failure: %d rows, %d dials; want 1 row from a new client", len(rows), dials)
+	}
+}

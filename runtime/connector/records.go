@@ -48,6 +48,16 @@ func (c *Connector) ReadRecords(ctx context.Context, req *federation.ReadRecords
 
 // Read is ReadRecords with its statistics.
 func (c *Connector) Read(ctx context.Context, req *federation.ReadRecordsRequest) (federation.Response, ReadStats, error) {
+	resp, st, err := c.read(ctx, req)
+	if errors.Is(err, kafka.ErrClientBroken) && st.Records == 0 {
+		// The warm container's connection died before anything was read:
+		// the broken client is gone, dial again once.
+		resp, st, err = c.read(ctx, req)
+	}
+	return resp, st, err
+}
+
+func (c *Connector) read(ctx context.Context, req *federation.ReadRecordsRequest) (federation.Response, ReadStats, error) {
 	began := time.Now()
 	var st ReadStats
 	name, partition, start, end, err := splitRange(&req.Split)

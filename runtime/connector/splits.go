@@ -3,6 +3,7 @@ package connector
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/athena-kafka/athena-kafka/runtime/federation"
+	"github.com/athena-kafka/athena-kafka/runtime/kafka"
 	"github.com/athena-kafka/athena-kafka/runtime/topic"
 )
 
@@ -41,13 +43,13 @@ func (c *Connector) GetSplits(ctx context.Context, req *federation.GetSplitsRequ
 		return nil, err
 	}
 	name := t.Schema.TopicName
-	cl, err := c.kafkaClient(ctx)
-	if err != nil {
-		return nil, err
-	}
 	plan, err := c.planTopic(ctx, name, &req.Constraints)
+	if errors.Is(err, kafka.ErrClientBroken) {
+		// The warm container's connection died since the last call: the
+		// broken client is gone, dial again once.
+		plan, err = c.planTopic(ctx, name, &req.Constraints)
+	}
 	if err != nil {
-		c.dropClient(cl, err)
 		return nil, err
 	}
 
@@ -87,11 +89,16 @@ type partitionRange struct {
 
 // planTopic returns the partitions to read and their offset ranges after
 // pushdown. A range may be empty; its partition then yields no split.
-func (c *Connector) planTopic(ctx context.Context, name string, cons *federation.Constraints) ([]partitionRange, error) {
+func (c *Connector) planTopic(ctx context.Context, name string, cons *federation.Constraints) (plan []partitionRange, err error) {
 	cl, err := c.kafkaClient(ctx)
 	if err != nil {
 		return nil, err
 	}
+	defer func() {
+		if err != nil {
+			c.dropClient(cl, err)
+		}
+	}()
 	parts, err := cl.Partitions(ctx, name)
 	if err != nil {
 		return nil, err
@@ -112,7 +119,7 @@ func (c *Connector) planTopic(ctx context.Context, name string, cons *federation
 	if err != nil {
 		return nil, err
 	}
-	plan := make([]partitionRange, len(parts))
+	plan = make([]partitionRange, len(parts))
 	for i, p := range parts {
 		r := offsets[p]
 		plan[i] = partitionRange{partition: p, start: r.Start, end: r.End}
