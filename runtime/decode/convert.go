@@ -276,13 +276,10 @@ func parseInt(t []byte, min, max int64) (int64, bool) {
 		return 0, false
 	}
 	var u uint64
-	if len(t)-i <= 18 { // cannot overflow
-		for _, c := range t[i:] {
-			c -= '0'
-			if c > 9 {
-				return 0, false
-			}
-			u = u*10 + uint64(c)
+	if len(t)-i <= 19 { // cannot overflow
+		var ok bool
+		if u, ok = allDigits(t[i:]); !ok {
+			return 0, false
 		}
 	} else {
 		for ; i < len(t); i++ {
@@ -409,10 +406,9 @@ var pow10f = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10
 	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
 
 // fastFloat reads [-]digits[.digits] exactly when strconv.ParseFloat would
-// give the same result without rounding twice: at most 15 significant
-// digits (so the mantissa is exact in a float64) and at most 22 fraction
-// digits, the exact power of ten case of Clinger's algorithm. Anything else
-// is left to strconv.
+// give the same result without rounding twice: a mantissa of at most 2^53
+// (exact in a float64) and at most 19 fraction digits, the exact power of
+// ten case of Clinger's algorithm. Anything else is left to strconv.
 func fastFloat(t []byte, bits int) (float64, bool) {
 	if bits != 64 || len(t) == 0 || len(t) > 24 {
 		return 0, false
@@ -421,29 +417,23 @@ func fastFloat(t []byte, bits int) (float64, bool) {
 	if t[0] == '-' {
 		neg, i = true, 1
 	}
-	var m uint64
-	nd, digits, frac, dot := 0, 0, 0, false
-	for ; i < len(t); i++ {
-		c := t[i]
-		switch {
-		case c >= '0' && c <= '9':
-			digits++
-			if nd > 0 || c != '0' {
-				if nd++; nd > 15 {
-					return 0, false
-				}
-			}
-			m = m*10 + uint64(c-'0')
-			if dot {
-				frac++
-			}
-		case c == '.' && !dot:
-			dot = true
-		default:
+	end, m := scanDigits(t, i)
+	nd, frac := end-i, 0
+	if end < len(t) {
+		if t[end] != '.' {
 			return 0, false
 		}
+		fend, f := scanDigits(t, end+1)
+		if fend != len(t) {
+			return 0, false
+		}
+		frac = fend - end - 1
+		if nd += frac; nd > 19 {
+			return 0, false
+		}
+		m = m*pow10u64[frac] + f
 	}
-	if digits == 0 || frac >= len(pow10f) {
+	if nd == 0 || nd > 19 || m > 1<<53 {
 		return 0, false
 	}
 	f := float64(m) / pow10f[frac]

@@ -2,6 +2,7 @@ package decode
 
 import (
 	"encoding/binary"
+	"math"
 	"math/bits"
 	"unicode/utf8"
 )
@@ -16,7 +17,7 @@ const (
 	TokFalse                // JSON false
 	TokTrue                 // JSON true
 	TokNumber               // a JSON number; the span is its literal text
-	TokInteger              // a JSON integer of at most 18 digits; Int holds its value
+	TokInteger              // a JSON integer that fits an int64; Int holds its value
 	TokString               // text needing no unescaping (JSON string content, CSV field)
 	TokStringEsc            // JSON string content with backslash escapes
 	TokQuoted               // CSV quoted field content with doubled quotes
@@ -244,13 +245,15 @@ func (c *Cursor) num() Span {
 	if neg {
 		i++
 	}
-	var v int64
+	var v uint64
 	switch {
 	case i < len(b) && b[i] == '0':
 		i++
 	case i < len(b) && b[i] >= '1' && b[i] <= '9':
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			v = v*10 + int64(b[i]-'0') // wraps past 18 digits; then unused
+		// A byte at a time: most integers are short, and the value comes
+		// with the scan (eight at a time measured slower here).
+		for i < len(b) && b[i]-'0' <= 9 {
+			v = v*10 + uint64(b[i]-'0') // wraps past 19 digits; then unused
 			i++
 		}
 	default:
@@ -266,9 +269,7 @@ func (c *Cursor) num() Span {
 		tok = TokNumber
 		i++
 		d := i
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
+		i = skipDigits(b, i)
 		if i == d {
 			c.fail(i, "bad number: digits must follow '.'")
 			return Span{}
@@ -290,11 +291,14 @@ func (c *Cursor) num() Span {
 		}
 	}
 	c.pos = i
-	if tok == TokInteger && digits <= 18 {
-		if neg {
-			v = -v
+	// Up to 19 digits the value is exact in a uint64; most int64s have 19.
+	if tok == TokInteger && digits <= 19 {
+		if !neg && v <= math.MaxInt64 {
+			return Span{Start: start, End: i, Tok: TokInteger, Int: int64(v)}
 		}
-		return Span{Start: start, End: i, Tok: TokInteger, Int: v}
+		if neg && v <= 1<<63 {
+			return Span{Start: start, End: i, Tok: TokInteger, Int: -int64(v)}
+		}
 	}
 	return Span{Start: start, End: i, Tok: TokNumber}
 }

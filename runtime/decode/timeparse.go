@@ -1,6 +1,8 @@
 package decode
 
 import (
+	"encoding/binary"
+
 	"github.com/athena-kafka/athena-kafka/runtime/topic"
 )
 
@@ -135,11 +137,48 @@ func digits12(b []byte, i int) (int, int) {
 }
 
 func civilMillis(y, mo, d, h, mi, s, ms int) (int64, bool) {
+	if uint(y-yearBase) < uint(len(yearStart)) {
+		// The common years by table: no division.
+		leap := yearLeap[y-yearBase]
+		if uint(mo-1) > 11 || d < 1 || d > int(monthDays[leap][mo&15]) || h > 23 || mi > 59 || s > 59 {
+			return 0, false
+		}
+		days := int64(yearStart[y-yearBase]) + int64(monthStart[leap][mo&15]) + int64(d) - 1
+		return days*msPerDay + int64(h)*3600000 + int64(mi)*60000 + int64(s)*1000 + int64(ms), true
+	}
 	if mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) || h > 23 || mi > 59 || s > 59 {
 		return 0, false
 	}
 	return daysFromCivil(int64(y), int64(mo), int64(d))*msPerDay + int64(h)*3600000 + int64(mi)*60000 + int64(s)*1000 + int64(ms), true
 }
+
+// yearBase is the first year of the tables: yearStart is the epoch day of
+// each year's January 1, yearLeap its leap flag (0 or 1).
+const yearBase = 1900
+
+var yearStart, yearLeap = func() (start [256]int32, leap [256]uint8) {
+	for i := range start {
+		y := yearBase + i
+		start[i] = int32(daysFromCivil(int64(y), 1, 1))
+		if daysIn(y, 2) == 29 {
+			leap[i] = 1
+		}
+	}
+	return
+}()
+
+// monthStart and monthDays are, by leap flag and month (1..12), the days
+// before the month in its year and the days in it.
+var monthStart, monthDays = func() (start, days [2][16]int16) {
+	for leap := range 2 {
+		y := 1970 + 2*leap // 1970 is not a leap year, 1972 is
+		for m := 1; m <= 12; m++ {
+			days[leap][m] = int16(daysIn(y, m))
+			start[leap][m] = int16(daysFromCivil(int64(y), int64(m), 1) - daysFromCivil(int64(y), 1, 1))
+		}
+	}
+	return
+}()
 
 // two reads the two digits at b[i:i+2] (the caller checked the length).
 func two(b []byte, i int) (int, bool) {
@@ -147,13 +186,29 @@ func two(b []byte, i int) (int, bool) {
 	return int(x)*10 + int(y), x <= 9 && y <= 9
 }
 
+// ymd reads yyyy-MM-dd at b[:10]; the first eight bytes in one load.
 func ymd(b []byte) (y, m, d int, ok bool) {
 	_ = b[9]
-	y1, ok1 := two(b, 0)
-	y2, ok2 := two(b, 2)
-	m, ok3 := two(b, 5)
-	d, ok4 := two(b, 8)
-	return y1*100 + y2, m, d, ok1 && ok2 && ok3 && ok4 && b[4] == '-' && b[7] == '-'
+	x := binary.LittleEndian.Uint64(b) ^ 0x2D30302D30303030 // "0000-00-"
+	d, okd := two(b, 8)
+	y = int(x&0xFF)*1000 + int(x>>8&0xFF)*100 + int(x>>16&0xFF)*10 + int(x>>24&0xFF)
+	m = int(x>>40&0xFF)*10 + int(x>>48&0xFF)
+	return y, m, d, okd && under10(x) && x&0xFF0000FF00000000 == 0
+}
+
+// hms reads HH:mm:ss at b[i:i+8] (the caller checked the length).
+func hms(b []byte, i int) (h, mi, s int, ok bool) {
+	x := binary.LittleEndian.Uint64(b[i:]) ^ 0x30303A30303A3030 // "00:00:00"
+	h = int(x&0xFF)*10 + int(x>>8&0xFF)
+	mi = int(x>>24&0xFF)*10 + int(x>>32&0xFF)
+	s = int(x>>48&0xFF)*10 + int(x>>56&0xFF)
+	return h, mi, s, under10(x) && x&0x0000FF0000FF0000 == 0
+}
+
+// under10 reports whether every byte of x is at most 9. A +6 carries only
+// out of a byte whose high nibble is already set.
+func under10(x uint64) bool {
+	return (x|(x+lsb*0x06))&(lsb*0xF0) == 0
 }
 
 // ParseYMD is the fast path for yyyy-MM-dd.
@@ -186,10 +241,8 @@ func ParseYMDHMS(b []byte, sep byte, millis bool) (int64, bool) {
 	}
 	_ = b[18]
 	y, mo, d, ok := ymd(b)
-	h, ok1 := two(b, 11)
-	mi, ok2 := two(b, 14)
-	s, ok3 := two(b, 17)
-	if !(ok && ok1 && ok2 && ok3 && b[10] == sep && b[13] == ':' && b[16] == ':') {
+	h, mi, s, ok1 := hms(b, 11)
+	if !(ok && ok1 && b[10] == sep) {
 		return 0, false
 	}
 	return civilMillis(y, mo, d, h, mi, s, ms)

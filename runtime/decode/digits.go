@@ -1,0 +1,108 @@
+package decode
+
+import (
+	"encoding/binary"
+	"math/bits"
+)
+
+// Digits are read eight at a time: one load, a count of the leading ASCII
+// digits, and their value in three multiplications (Lemire's
+// parse_eight_digits_unrolled), instead of a multiply-add chain per byte.
+
+// leadDigits returns how many of the eight bytes of w (little endian: the
+// first byte of text is the lowest) are ASCII digits before the first
+// byte that is not (8 when all are).
+func leadDigits(w uint64) int {
+	x := w ^ (lsb * '0') // digits become 0..9
+	// A byte of m is non-zero when the byte of x is above 9. The +6 can
+	// carry only out of a byte that is itself flagged, into later bytes, so
+	// the lowest flag is exact.
+	m := x&(lsb*0xF0) | (x+lsb*0x06)&(lsb*0xF0)
+	m = ((m &^ msb) + (lsb * 0x7F) | m) & msb
+	return bits.TrailingZeros64(m) >> 3
+}
+
+// digitsValue is the value of the first n (0..8) bytes of w, which are
+// ASCII digits.
+func digitsValue(w uint64, n int) uint64 {
+	x := (w ^ (lsb * '0')) << (64 - 8*uint(n)) // shifted-in zeros are leading zeros
+	x = x * (10<<8 + 1) >> 8
+	x = (x & 0x00FF00FF00FF00FF) * (100<<16 + 1) >> 16
+	return (x & 0x0000FFFF0000FFFF) * (10000<<32 + 1) >> 32
+}
+
+// scanDigits reads the run of ASCII digits at b[i:] and returns its end and
+// its value, which wraps past 19 digits (callers count digits before using
+// it).
+func scanDigits(b []byte, i int) (int, uint64) {
+	var v uint64
+	for i+8 <= len(b) {
+		w := binary.LittleEndian.Uint64(b[i:])
+		n := leadDigits(w)
+		v = v*pow10u64[n&15] + digitsValue(w, n)
+		i += n
+		if n < 8 {
+			return i, v
+		}
+	}
+	for i < len(b) {
+		c := b[i] - '0'
+		if c > 9 {
+			break
+		}
+		v = v*10 + uint64(c)
+		i++
+	}
+	return i, v
+}
+
+// skipDigits returns the end of the run of ASCII digits at b[i:].
+func skipDigits(b []byte, i int) int {
+	for i+8 <= len(b) {
+		n := leadDigits(binary.LittleEndian.Uint64(b[i:]))
+		i += n
+		if n < 8 {
+			return i
+		}
+	}
+	for i < len(b) && b[i]-'0' <= 9 {
+		i++
+	}
+	return i
+}
+
+// allDigits returns the value of t, at most 19 bytes, and whether they are
+// all ASCII digits (an empty t is).
+func allDigits(t []byte) (uint64, bool) {
+	n := len(t)
+	if n < 8 {
+		var v uint64
+		for _, c := range t {
+			c -= '0'
+			if c > 9 {
+				return 0, false
+			}
+			v = v*10 + uint64(c)
+		}
+		return v, true
+	}
+	var v uint64
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		w := binary.LittleEndian.Uint64(t[i:])
+		if leadDigits(w) != 8 {
+			return 0, false
+		}
+		v = v*1e8 + digitsValue(w, 8)
+	}
+	if r := n - i; r > 0 {
+		// The last eight bytes, less those already read; the zero bytes
+		// shifted in are not digits, so the count is r only if all are.
+		w := binary.LittleEndian.Uint64(t[n-8:]) >> (8 * uint(8-r))
+		if leadDigits(w) != r {
+			return 0, false
+		}
+		v = v*pow10u64[r&15] + digitsValue(w, r)
+	}
+	return v, true
+}
