@@ -167,3 +167,54 @@ func TestCivilMillis(t *testing.T) {
 		}
 	}
 }
+
+// TestCSVManyFields: records of many fields, with blanks and blank
+// delimiters, split as the reference does.
+func TestCSVManyFields(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for i := 0; i < 300; i++ {
+		delim := ",;\t "[rng.IntN(4)]
+		var msg []byte
+		for f := rng.IntN(800); f >= 0; f-- {
+			for j := rng.IntN(12); j > 0; j-- {
+				msg = append(msg, " \tab1x."[rng.IntN(7)])
+			}
+			if f > 0 {
+				msg = append(msg, delim)
+			}
+		}
+		want, _ := referenceCSV(msg, delim)
+		var r CSV
+		r.Reset(msg, delim)
+		var got []string
+		var st State
+		for {
+			sp, more := r.Next()
+			if !more {
+				break
+			}
+			txt, _ := st.text(msg, sp)
+			got = append(got, string(txt))
+		}
+		if r.Failed() || !equalStrings(got, want) {
+			t.Fatalf("%q (delim %q): got %q, want %q", msg, delim, got, want)
+		}
+	}
+}
+
+// FuzzCursorNumbers checks the values the cursor parses while scanning
+// numbers against their text.
+func FuzzCursorNumbers(f *testing.F) {
+	for _, s := range []string{"123.456", "-0.5", "9223372036854775807", "-9223372036854775808", "1e5", "0.0"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var c Cursor
+		c.Reset([]byte(s))
+		sp := c.Value()
+		if c.Failed() || sp.Tok != TokInteger && sp.Tok != TokNumber {
+			return
+		}
+		checkNumberSpan(t, []byte(s)[sp.Start:sp.End], sp)
+	})
+}

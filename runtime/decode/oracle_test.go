@@ -3,6 +3,7 @@ package decode
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"testing"
 	"unicode/utf8"
 )
@@ -114,6 +115,7 @@ func FuzzCSVReader(f *testing.F) {
 			}
 			txt, _ := st.text(msg, sp)
 			got = append(got, string(txt))
+			checkNumberSpan(t, txt, sp)
 		}
 		if r.Failed() != !wantOK || (wantOK && !equalStrings(got, want)) {
 			t.Fatalf("%q: reader %q failed=%v, reference %q ok=%v", msg, got, r.Failed(), want, wantOK)
@@ -131,4 +133,15 @@ func equalStrings(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// checkNumberSpan checks the values a reader parsed while scanning against
+// the text they stand for.
+func checkNumberSpan(t *testing.T, txt []byte, sp Span) {
+	t.Helper()
+	if sp.Tok == TokInteger {
+		if n, ok := parseInt(txt, math.MinInt64, math.MaxInt64); !ok || n != sp.Int {
+			t.Fatalf("%q: Int %d, text parses as %d %v", txt, sp.Int, n, ok)
+		}
+	}
 }
