@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -343,6 +344,13 @@ func demoQuery(ctx context.Context, w io.Writer, a *athena, tn federation.TableN
 	}
 	fmt.Fprintf(w, "\n== %s.%s (topic %s, %d columns)\n", gt.TableName.SchemaName, gt.TableName.TableName, gt.Schema.Metadata().Values()[indexOf(gt.Schema.Metadata().Keys(), "topic")], len(gt.Schema.Fields()))
 	printRows(w, gt.Schema, recs, demoShownRows, true)
+	if bad := corruptRows(gt.Schema, recs, 3); len(bad) > 0 {
+		fmt.Fprintf(w, "malformed messages are rows too, flagged (up to 3 shown):\n")
+		printRows(w, bad[0].Schema(), bad, -1, false)
+		for _, r := range bad {
+			r.Release()
+		}
+	}
 	fmt.Fprintf(w, "summary: splits=%d (spilled %d) rows=%d (produced %d valid + %d malformed; %d tombstone skipped) corrupt=%d decoder=%s\n",
 		len(splits), spilled, rows, want.good, want.malformed, want.tombstones, corrupt, decoderKind(gt.Schema))
 	fmt.Fprintf(w, "throughput: %.0f rows/s, %.1f MB/s of message values (ReadRecords through the JSON protocol, %s)\n",
@@ -370,4 +378,42 @@ func dataLen(a arrow.Array) int64 {
 		}
 	}
 	return n
+}
+
+// corruptRows returns up to n rows flagged _message_corrupt, each as a
+// one-row record of _partition_id, _partition_offset, the first data
+// column and _message.
+func corruptRows(schema *arrow.Schema, recs []arrow.RecordBatch, n int) []arrow.RecordBatch {
+	flag := schema.FieldIndices(topic.ColMessageCorrupt)
+	if len(flag) == 0 {
+		return nil
+	}
+	var cols []int
+	for _, name := range []string{topic.ColPartitionID, topic.ColPartitionOffset, schema.Field(0).Name, topic.ColMessage} {
+		if idx := schema.FieldIndices(name); len(idx) > 0 {
+			cols = append(cols, idx[0])
+		}
+	}
+	fields := make([]arrow.Field, len(cols))
+	for i, c := range cols {
+		fields[i] = schema.Field(c)
+	}
+	out := arrow.NewSchema(fields, nil)
+	var rows []arrow.RecordBatch
+	for _, r := range recs {
+		for i := 0; i < int(r.NumRows()) && len(rows) < n; i++ {
+			if v, _ := federation.ValueAt(r.Column(flag[0]), i).(bool); !v {
+				continue
+			}
+			arrs := make([]arrow.Array, len(cols))
+			for j, c := range cols {
+				arrs[j] = array.NewSlice(r.Column(c), int64(i), int64(i+1))
+			}
+			rows = append(rows, array.NewRecordBatch(out, arrs, 1))
+			for _, a := range arrs {
+				a.Release()
+			}
+		}
+	}
+	return rows
 }
