@@ -83,33 +83,18 @@ func (d *datatypecsvbulkDecoder) Kind() string {
 func (d *datatypecsvbulkDecoder) Decode(v []byte) bool {
 	d.Begin()
 	var s [8]decode.Span
-	d.csv.Reset(v, ',')
-	for i := 0; ; i++ {
-		sp, more := d.csv.Next()
-		if !more {
-			break
-		}
-		switch i {
-		case 0:
-			s[0] = sp
-		case 1:
-			s[1] = sp
-		case 2:
-			s[2] = sp
-		case 3:
-			s[3] = sp
-		case 4:
-			s[4] = sp
-		case 5:
-			s[5] = sp
-		case 6:
-			s[6] = sp
-		case 7:
-			s[7] = sp
-		}
-	}
-	if d.csv.Failed() {
-		d.CSVFailed(&d.csv, v)
+	r := &d.csv
+	r.Reset(v, ',')
+	s[0] = r.IntField()
+	s[1] = r.Field()
+	s[2] = r.Field()
+	s[3] = r.IntField()
+	s[4] = r.Field()
+	s[5] = r.IntField()
+	s[6] = r.IntField()
+	s[7] = r.Field()
+	if !r.Rest() {
+		d.CSVFailed(r, v)
 		return d.nulls()
 	}
 	ok := true

@@ -100,39 +100,48 @@ func (d *datatypejsonDecoder) Decode(v []byte) bool {
 			kid := -1
 			switch next {
 			case 0:
-				if c.Lit("\"intcol\":") {
+				// "intcol":
+				if c.LitWords(9, 0x226c6f63746e6922, 0x3a226c6f63746e69) {
 					kid = 0
 				}
 			case 1:
-				if c.Lit("\"varcharcol\":") {
+				// "varcharcol":
+				if c.LitWords(13, 0x7261686372617622, 0x3a226c6f63726168) {
 					kid = 1
 				}
 			case 2:
-				if c.Lit("\"booleancol\":") {
+				// "booleancol":
+				if c.LitWords(13, 0x6e61656c6f6f6222, 0x3a226c6f636e6165) {
 					kid = 2
 				}
 			case 3:
-				if c.Lit("\"bigintcol\":") {
+				// "bigintcol":
+				if c.LitWords(12, 0x63746e6967696222, 0x3a226c6f63746e69) {
 					kid = 3
 				}
 			case 4:
-				if c.Lit("\"doublecol\":") {
+				// "doublecol":
+				if c.LitWords(12, 0x63656c62756f6422, 0x3a226c6f63656c62) {
 					kid = 4
 				}
 			case 5:
-				if c.Lit("\"smallintcol\":") {
+				// "smallintcol":
+				if c.LitWords(14, 0x6e696c6c616d7322, 0x3a226c6f63746e69) {
 					kid = 5
 				}
 			case 6:
-				if c.Lit("\"tinyintcol\":") {
+				// "tinyintcol":
+				if c.LitWords(13, 0x746e69796e697422, 0x3a226c6f63746e69) {
 					kid = 6
 				}
 			case 7:
-				if c.Lit("\"datecol\":") {
+				// "datecol":
+				if c.LitWords(10, 0x6c6f636574616422, 0x3a226c6f63657461) {
 					kid = 7
 				}
 			case 8:
-				if c.Lit("\"timestampcol\":") {
+				// "timestampcol":
+				if c.LitWords(15, 0x617473656d697422, 0x3a226c6f63706d61) {
 					kid = 8
 				}
 			}
@@ -173,23 +182,23 @@ func (d *datatypejsonDecoder) Decode(v []byte) bool {
 			}
 			switch kid {
 			case 0:
-				s[0] = c.Value()
+				s[0] = c.NumberValue()
 			case 1:
-				s[1] = c.Value()
+				s[1] = c.StringValue()
 			case 2:
 				s[2] = c.Value()
 			case 3:
-				s[3] = c.Value()
+				s[3] = c.NumberValue()
 			case 4:
-				s[4] = c.Value()
+				s[4] = c.NumberValue()
 			case 5:
-				s[5] = c.Value()
+				s[5] = c.NumberValue()
 			case 6:
-				s[6] = c.Value()
+				s[6] = c.NumberValue()
 			case 7:
-				s[7] = c.Value()
+				s[7] = c.StringValue()
 			case 8:
-				s[8] = c.Value()
+				s[8] = c.StringValue()
 			default:
 				c.Skip()
 			}

@@ -183,98 +183,122 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 			kid := -1
 			switch next {
 			case 0:
+				// "id":
 				if c.Lit("\"id\":") {
 					kid = 0
 				}
 			case 1:
-				if c.Lit("\"customer\":") {
+				// "customer":
+				if c.LitWords(11, 0x656d6f7473756322, 0x3a2272656d6f7473) {
 					kid = 1
 				}
 			case 2:
-				if c.Lit("\"amount\":") {
+				// "amount":
+				if c.LitWords(9, 0x22746e756f6d6122, 0x3a22746e756f6d61) {
 					kid = 2
 				}
 			case 3:
-				if c.Lit("\"amounts\":") {
+				// "amounts":
+				if c.LitWords(10, 0x73746e756f6d6122, 0x3a2273746e756f6d) {
 					kid = 3
 				}
 			case 4:
-				if c.Lit("\"ratio\":") {
+				// "ratio":
+				if c.LitWords(8, 0x3a226f6974617222, 0x3a226f6974617222) {
 					kid = 4
 				}
 			case 5:
-				if c.Lit("\"score\":") {
+				// "score":
+				if c.LitWords(8, 0x3a2265726f637322, 0x3a2265726f637322) {
 					kid = 5
 				}
 			case 6:
-				if c.Lit("\"legacy\":") {
+				// "legacy":
+				if c.LitWords(9, 0x2279636167656c22, 0x3a2279636167656c) {
 					kid = 6
 				}
 			case 7:
+				// "qty":
 				if c.Lit("\"qty\":") {
 					kid = 7
 				}
 			case 8:
+				// "big":
 				if c.Lit("\"big\":") {
 					kid = 8
 				}
 			case 9:
+				// "wide":
 				if c.Lit("\"wide\":") {
 					kid = 9
 				}
 			case 10:
+				// "flag":
 				if c.Lit("\"flag\":") {
 					kid = 10
 				}
 			case 11:
+				// "code":
 				if c.Lit("\"code\":") {
 					kid = 11
 				}
 			case 12:
+				// "tiny":
 				if c.Lit("\"tiny\":") {
 					kid = 12
 				}
 			case 13:
-				if c.Lit("\"small\":") {
+				// "small":
+				if c.LitWords(8, 0x3a226c6c616d7322, 0x3a226c6c616d7322) {
 					kid = 13
 				}
 			case 14:
-				if c.Lit("\"shipping\":") {
+				// "shipping":
+				if c.LitWords(11, 0x6e69707069687322, 0x3a22676e69707069) {
 					kid = 14
 				}
 			case 15:
-				if c.Lit("\"placed_at\":") {
+				// "placed_at":
+				if c.LitWords(12, 0x5f646563616c7022, 0x3a2274615f646563) {
 					kid = 15
 				}
 			case 16:
-				if c.Lit("\"billed_at\":") {
+				// "billed_at":
+				if c.LitWords(12, 0x5f64656c6c696222, 0x3a2274615f64656c) {
 					kid = 16
 				}
 			case 17:
-				if c.Lit("\"iso_at\":") {
+				// "iso_at":
+				if c.LitWords(9, 0x2274615f6f736922, 0x3a2274615f6f7369) {
 					kid = 17
 				}
 			case 18:
-				if c.Lit("\"mail_at\":") {
+				// "mail_at":
+				if c.LitWords(10, 0x74615f6c69616d22, 0x3a2274615f6c6961) {
 					kid = 18
 				}
 			case 19:
-				if c.Lit("\"epoch_ms\":") {
+				// "epoch_ms":
+				if c.LitWords(11, 0x6d5f68636f706522, 0x3a22736d5f68636f) {
 					kid = 19
 				}
 			case 20:
-				if c.Lit("\"epoch_s\":") {
+				// "epoch_s":
+				if c.LitWords(10, 0x735f68636f706522, 0x3a22735f68636f70) {
 					kid = 20
 				}
 			case 21:
-				if c.Lit("\"epoch_day\":") {
+				// "epoch_day":
+				if c.LitWords(12, 0x645f68636f706522, 0x3a227961645f6863) {
 					kid = 21
 				}
 			case 22:
-				if c.Lit("\"default_date\":") {
+				// "default_date":
+				if c.LitWords(15, 0x746c756166656422, 0x3a22657461645f74) {
 					kid = 22
 				}
 			case 24:
+				// "meta":
 				if c.Lit("\"meta\":") {
 					kid = 24
 				}
@@ -368,10 +392,12 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 							kid := -1
 							switch next {
 							case 0:
+								// "name":
 								if c.Lit("\"name\":") {
 									kid = 0
 								}
 							case 1:
+								// "tier":
 								if c.Lit("\"tier\":") {
 									kid = 1
 								}
@@ -389,7 +415,7 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 							}
 							switch kid {
 							case 0:
-								s[1] = c.Value()
+								s[1] = c.StringValue()
 							case 1:
 								s[2] = decode.Span{}
 								if c.Peek() == '{' {
@@ -399,7 +425,8 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 											kid := -1
 											switch next {
 											case 0:
-												if c.Lit("\"level\":") {
+												// "level":
+												if c.LitWords(8, 0x3a226c6576656c22, 0x3a226c6576656c22) {
 													kid = 0
 												}
 											}
@@ -414,7 +441,7 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 											}
 											switch kid {
 											case 0:
-												s[2] = c.Value()
+												s[2] = c.NumberValue()
 											default:
 												c.Skip()
 											}
@@ -446,7 +473,7 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 					s[3] = sp
 				}
 			case 2:
-				s[4] = c.Value()
+				s[4] = c.NumberValue()
 			case 3:
 				s[5] = decode.Span{}
 				if c.Peek() == '{' {
@@ -456,6 +483,7 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 							kid := -1
 							switch next {
 							case 0:
+								// "tax":
 								if c.Lit("\"tax\":") {
 									kid = 0
 								}
@@ -471,7 +499,7 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 							}
 							switch kid {
 							case 0:
-								s[5] = c.Value()
+								s[5] = c.NumberValue()
 							default:
 								c.Skip()
 							}
@@ -485,25 +513,25 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 					c.Skip()
 				}
 			case 4:
-				s[6] = c.Value()
+				s[6] = c.NumberValue()
 			case 5:
-				s[7] = c.Value()
+				s[7] = c.NumberValue()
 			case 6:
-				s[8] = c.Value()
+				s[8] = c.NumberValue()
 			case 7:
-				s[9] = c.Value()
+				s[9] = c.NumberValue()
 			case 8:
-				s[10] = c.Value()
+				s[10] = c.NumberValue()
 			case 9:
-				s[11] = c.Value()
+				s[11] = c.NumberValue()
 			case 10:
 				s[12] = c.Value()
 			case 11:
-				s[13] = c.Value()
+				s[13] = c.StringValue()
 			case 12:
-				s[14] = c.Value()
+				s[14] = c.NumberValue()
 			case 13:
-				s[15] = c.Value()
+				s[15] = c.NumberValue()
 			case 14:
 				s[16] = decode.Span{}
 				if c.Peek() == '{' {
@@ -513,6 +541,7 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 							kid := -1
 							switch next {
 							case 0:
+								// "date":
 								if c.Lit("\"date\":") {
 									kid = 0
 								}
@@ -528,7 +557,7 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 							}
 							switch kid {
 							case 0:
-								s[16] = c.Value()
+								s[16] = c.StringValue()
 							default:
 								c.Skip()
 							}
@@ -542,23 +571,23 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 					c.Skip()
 				}
 			case 15:
-				s[17] = c.Value()
+				s[17] = c.StringValue()
 			case 16:
-				s[18] = c.Value()
+				s[18] = c.StringValue()
 			case 17:
-				s[19] = c.Value()
+				s[19] = c.StringValue()
 			case 18:
-				s[20] = c.Value()
+				s[20] = c.StringValue()
 			case 19:
-				s[21] = c.Value()
+				s[21] = c.StringValue()
 			case 20:
-				s[22] = c.Value()
+				s[22] = c.StringValue()
 			case 21:
-				s[23] = c.Value()
+				s[23] = c.StringValue()
 			case 22:
-				s[24] = c.Value()
+				s[24] = c.StringValue()
 			case 23:
-				s[25] = c.Value()
+				s[25] = c.StringValue()
 			case 24:
 				s[26] = decode.Span{}
 				if c.Peek() == '{' {
@@ -568,6 +597,7 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 							kid := -1
 							switch next {
 							case 0:
+								// "c~d":
 								if c.Lit("\"c~d\":") {
 									kid = 0
 								}
@@ -583,7 +613,7 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 							}
 							switch kid {
 							case 0:
-								s[26] = c.Value()
+								s[26] = c.StringValue()
 							default:
 								c.Skip()
 							}

@@ -92,34 +92,23 @@ func (d *sensorcsvDecoder) Kind() string {
 func (d *sensorcsvDecoder) Decode(v []byte) bool {
 	d.Begin()
 	var s [9]decode.Span
-	d.csv.Reset(v, ';')
-	for i := 0; ; i++ {
-		sp, more := d.csv.Next()
-		if !more {
-			break
-		}
-		switch i {
-		case 0:
-			s[0] = sp
-			s[8] = sp
-		case 1:
-			s[1] = sp
-		case 2:
-			s[2] = sp
-		case 3:
-			s[3] = sp
-		case 4:
-			s[4] = sp
-		case 5:
-			s[5] = sp
-		case 6:
-			s[6] = sp
-		case 9:
-			s[7] = sp
-		}
+	r := &d.csv
+	r.Reset(v, ';')
+	sp := r.Field()
+	s[0] = sp
+	s[8] = sp
+	s[1] = r.Field()
+	s[2] = r.Field()
+	s[3] = r.Field()
+	s[4] = r.Field()
+	s[5] = r.Field()
+	s[6] = r.IntField()
+	for range 2 {
+		r.Field()
 	}
-	if d.csv.Failed() {
-		d.CSVFailed(&d.csv, v)
+	s[7] = r.Field()
+	if !r.Rest() {
+		d.CSVFailed(r, v)
 		return d.nulls()
 	}
 	ok := true

@@ -4,6 +4,7 @@ package emit
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"sort"
 	"strconv"
@@ -155,28 +156,41 @@ func table(p *plan.Plan, t *plan.Table) ([]byte, error) {
 	return render(f)
 }
 
-// csvScan reads every field and keeps the spans of mapped ones.
+// csvScan reads the fields in order, each mapped one with the reader its
+// columns prefer, then the rest of the record, which must be well formed.
 func csvScan(t *plan.Table) []jen.Code {
-	var cases []jen.Code
+	r := func() *jen.Statement { return jen.Id("r") }
+	out := []jen.Code{
+		r().Op(":=").Op("&").Id("d").Dot("csv"),
+		r().Dot("Reset").Call(jen.Id("v"), jen.LitRune(rune(t.Delimiter[0]))),
+	}
+	next := 0
 	for _, fld := range t.Fields {
-		var st []jen.Code
-		for _, col := range fld.Cols {
-			st = append(st, jen.Id("s").Index(jen.Lit(col)).Op("=").Id("sp"))
+		switch gap := fld.Index - next; {
+		case gap == 1:
+			out = append(out, r().Dot("Field").Call())
+		case gap > 1:
+			out = append(out, jen.For(jen.Range().Lit(gap)).Block(r().Dot("Field").Call()))
 		}
-		cases = append(cases, jen.Case(jen.Lit(fld.Index)).Block(st...))
+		next = fld.Index + 1
+		read := r().Dot(fieldReader(t, fld.Cols)).Call()
+		if len(fld.Cols) == 1 {
+			out = append(out, assignSpan(fld.Cols, read)...)
+			continue
+		}
+		out = append(out, jen.Id("sp").Op(":=").Add(read))
+		out = append(out, assignSpan(fld.Cols, jen.Id("sp"))...)
 	}
-	return []jen.Code{
-		jen.Id("d").Dot("csv").Dot("Reset").Call(jen.Id("v"), jen.LitRune(rune(t.Delimiter[0]))),
-		jen.For(jen.Id("i").Op(":=").Lit(0), jen.Empty(), jen.Id("i").Op("++")).Block(
-			jen.List(jen.Id("sp"), jen.Id("more")).Op(":=").Id("d").Dot("csv").Dot("Next").Call(),
-			jen.If(jen.Op("!").Id("more")).Block(jen.Break()),
-			jen.Switch(jen.Id("i")).Block(cases...),
-		),
-		jen.If(jen.Id("d").Dot("csv").Dot("Failed").Call()).Block(
-			jen.Id("d").Dot("CSVFailed").Call(jen.Op("&").Id("d").Dot("csv"), jen.Id("v")),
-			jen.Return(jen.Id("d").Dot("nulls").Call()),
-		),
-	}
+	return append(out, jen.If(jen.Op("!").Add(r()).Dot("Rest").Call()).Block(
+		jen.Id("d").Dot("CSVFailed").Call(r(), jen.Id("v")),
+		jen.Return(jen.Id("d").Dot("nulls").Call()),
+	))
+}
+
+// fieldReader is the CSV method that reads the field of columns cols: the
+// one their kind prefers when they agree, else the general Field.
+func fieldReader(t *plan.Table, cols []int) string {
+	return reader(t, cols, "Field", kind.csvField)
 }
 
 // jsonScan walks the object with a key switch per level; unknown keys are
@@ -186,7 +200,7 @@ func jsonScan(t *plan.Table) []jen.Code {
 	return []jen.Code{
 		jen.Id("c").Op(":=").Op("&").Id("d").Dot("cur"),
 		c.Clone().Dot("Reset").Call(jen.Id("v")),
-		objectLoop(t.Keys),
+		objectLoop(t, t.Keys),
 		jen.If(jen.Op("!").Id("c").Dot("Finish").Call()).Block(
 			jen.Id("d").Dot("JSONFailed").Call(jen.Id("c"), jen.Id("v")),
 			jen.Return(jen.Id("d").Dot("nulls").Call()),
@@ -199,7 +213,7 @@ func jsonScan(t *plan.Table) []jen.Code {
 // producers nearly always write keys in the same order; otherwise it reads
 // the key and matches it by length, then by comparison with constant
 // strings. Unknown keys are skipped (validated, never materialised).
-func objectLoop(n *plan.Node) jen.Code {
+func objectLoop(t *plan.Table, n *plan.Node) jen.Code {
 	kids := append([]*plan.Node(nil), n.Kids...)
 	// Expect keys in the order of their first column.
 	sort.SliceStable(kids, func(i, j int) bool { return firstCol(kids[i]) < firstCol(kids[j]) })
@@ -222,8 +236,10 @@ func objectLoop(n *plan.Node) jen.Code {
 		if !plainKey(k.Key) {
 			continue
 		}
+		lit := strconv.Quote(k.Key) + ":"
 		expect = append(expect, jen.Case(jen.Lit(i)).Block(
-			jen.If(jen.Id("c").Dot("Lit").Call(jen.Lit(strconv.Quote(k.Key)+":"))).Block(jen.Id("kid").Op("=").Lit(i)),
+			jen.Comment(lit),
+			jen.If(litMatch(lit)).Block(jen.Id("kid").Op("=").Lit(i)),
 		))
 	}
 	var lookup []jen.Code
@@ -242,7 +258,7 @@ func objectLoop(n *plan.Node) jen.Code {
 	}
 	var bodies []jen.Code
 	for i, k := range kids {
-		bodies = append(bodies, jen.Case(jen.Lit(i)).Block(keyBody(k)...))
+		bodies = append(bodies, jen.Case(jen.Lit(i)).Block(keyBody(t, k)...))
 	}
 	bodies = append(bodies, jen.Default().Block(jen.Id("c").Dot("Skip").Call()))
 
@@ -263,6 +279,44 @@ func objectLoop(n *plan.Node) jen.Code {
 		jen.Id("next").Op(":=").Lit(0),
 		jen.For().Block(loop...),
 	)
+}
+
+// litMatch consumes lit at the cursor if it is there. Literals of 8 to 16
+// bytes are compared as two (overlapping) words; the caller comments the text.
+func litMatch(lit string) jen.Code {
+	if n := len(lit); n >= 8 && n <= 16 {
+		word := func(s string) jen.Code {
+			return jen.Op(fmt.Sprintf("%#016x", binary.LittleEndian.Uint64([]byte(s))))
+		}
+		return jen.Id("c").Dot("LitWords").Call(jen.Lit(n), word(lit[:8]), word(lit[n-8:]))
+	}
+	return jen.Id("c").Dot("Lit").Call(jen.Lit(lit))
+}
+
+// valueReader is the cursor method that reads the value of columns cols:
+// the one their kind prefers when they agree, else the general Value.
+func valueReader(t *plan.Table, cols []int) string {
+	return reader(t, cols, "Value", kind.jsonValue)
+}
+
+// reader is the method of the kinds of cols, or general when they differ.
+func reader(t *plan.Table, cols []int, general string, method func(kind) string) string {
+	m := ""
+	for _, i := range cols {
+		k, err := kindOf(t.Columns[i])
+		if err != nil {
+			return general
+		}
+		if r := method(k); m == "" {
+			m = r
+		} else if r != m {
+			return general
+		}
+	}
+	if m == "" {
+		return general
+	}
+	return m
 }
 
 func firstCol(n *plan.Node) int {
@@ -292,12 +346,13 @@ func assignSpan(cols []int, sp jen.Code) []jen.Code {
 	return out
 }
 
-func keyBody(k *plan.Node) []jen.Code {
+func keyBody(t *plan.Table, k *plan.Node) []jen.Code {
 	if len(k.Kids) == 0 {
+		read := jen.Id("c").Dot(valueReader(t, k.Cols)).Call()
 		if len(k.Cols) == 1 {
-			return assignSpan(k.Cols, jen.Id("c").Dot("Value").Call())
+			return assignSpan(k.Cols, read)
 		}
-		return append([]jen.Code{jen.Id("sp").Op(":=").Id("c").Dot("Value").Call()}, assignSpan(k.Cols, jen.Id("sp"))...)
+		return append([]jen.Code{jen.Id("sp").Op(":=").Add(read)}, assignSpan(k.Cols, jen.Id("sp"))...)
 	}
 	// A repeated key replaces everything below it: the last duplicate wins.
 	out := assignSpan(k.Under, jen.Qual(decodePkg, "Span").Values())
@@ -305,7 +360,7 @@ func keyBody(k *plan.Node) []jen.Code {
 	if len(k.Cols) > 0 {
 		inner = append(inner, jen.Id("start").Op(":=").Id("c").Dot("Pos").Call())
 	}
-	inner = append(inner, objectLoop(k))
+	inner = append(inner, objectLoop(t, k))
 	if len(k.Cols) > 0 {
 		inner = append(inner, assignSpan(k.Cols, jen.Qual(decodePkg, "Span").Values(jen.Dict{
 			jen.Id("Start"): jen.Id("start"), jen.Id("End"): jen.Id("c").Dot("Pos").Call(), jen.Id("Tok"): jen.Qual(decodePkg, "TokObject"),

@@ -22,6 +22,13 @@ type kind interface {
 	// appendValue converts span sp of message v and appends it to field b,
 	// evaluating to false on a failure.
 	appendValue(t *plan.Table, c *plan.Column, b, v, sp jen.Code) *jen.Statement
+	// jsonValue names the decode.Cursor method that reads the column's JSON
+	// value: NumberValue or StringValue read the JSON type the column
+	// expects directly and anything else as Value does.
+	jsonValue() string
+	// csvField names the decode.CSV method that reads the column's field:
+	// IntField reads an integer directly and anything else as Field does.
+	csvField() string
 }
 
 // kinds maps plan.Column.Kind to its emitter; each lives in its own file.

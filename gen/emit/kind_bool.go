@@ -18,3 +18,7 @@ func (boolean) vars(*plan.Table, *plan.Column) jen.Code { return nil }
 func (boolean) appendValue(_ *plan.Table, c *plan.Column, b, v, sp jen.Code) *jen.Statement {
 	return jen.Qual(decodePkg, "AppendBool").Call(b, v, sp, state(), jen.Lit(c.Index))
 }
+
+func (boolean) jsonValue() string { return "Value" }
+
+func (boolean) csvField() string { return "Field" }

@@ -18,3 +18,7 @@ func (decimal) vars(*plan.Table, *plan.Column) jen.Code { return nil }
 func (decimal) appendValue(_ *plan.Table, c *plan.Column, b, v, sp jen.Code) *jen.Statement {
 	return jen.Qual(decodePkg, "AppendDecimal").Call(b, v, sp, state(), jen.Lit(c.Index))
 }
+
+func (decimal) jsonValue() string { return "NumberValue" }
+
+func (decimal) csvField() string { return "Field" }

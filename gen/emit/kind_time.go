@@ -33,3 +33,7 @@ func (timeKind) vars(t *plan.Table, c *plan.Column) jen.Code {
 func (k timeKind) appendValue(t *plan.Table, c *plan.Column, b, v, sp jen.Code) *jen.Statement {
 	return jen.Qual(decodePkg, k.fn).Call(b, v, sp, state(), jen.Lit(c.Index), jen.Id(parserName(t, c)))
 }
+
+func (timeKind) jsonValue() string { return "StringValue" }
+
+func (timeKind) csvField() string { return "Field" }

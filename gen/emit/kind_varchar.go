@@ -18,3 +18,7 @@ func (varchar) vars(*plan.Table, *plan.Column) jen.Code { return nil }
 func (varchar) appendValue(_ *plan.Table, c *plan.Column, b, v, sp jen.Code) *jen.Statement {
 	return jen.Qual(decodePkg, "AppendString").Call(b, v, sp, state(), jen.Lit(c.Index))
 }
+
+func (varchar) jsonValue() string { return "StringValue" }
+
+func (varchar) csvField() string { return "Field" }

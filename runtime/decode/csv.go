@@ -3,6 +3,7 @@ package decode
 import (
 	"bytes"
 	"encoding/binary"
+	"math"
 	"math/bits"
 )
 
@@ -87,6 +88,58 @@ func (r *CSV) Next() (Span, bool) {
 		r.pos = i + 1
 	}
 	return Span{Start: start, End: end, Tok: TokString}, true
+}
+
+// Field is Next for generated code: the next field, or a zero Span (absent)
+// after the last one.
+func (r *CSV) Field() Span {
+	sp, _ := r.Next()
+	return sp
+}
+
+// IntField is Field for a field read by integer columns only. A field that
+// is just [-]digits, at most 19 of them, in the int64 range, and ends at the
+// delimiter or the end of the record, is read in one pass and carries its
+// value (TokInteger, as the JSON cursor does); anything else is read by Next.
+func (r *CSV) IntField() Span {
+	b, i := r.buf, r.pos
+	if r.done || i >= len(b) || r.delim-'0' <= 9 {
+		return r.Field()
+	}
+	start := i
+	neg := b[i] == '-'
+	if neg {
+		i++
+	}
+	end, v := scanDigits(b, i)
+	if nd := end - i; nd == 0 || nd > 19 || (end < len(b) && b[end] != r.delim) {
+		return r.Field()
+	}
+	var n int64
+	switch {
+	case !neg && v <= math.MaxInt64:
+		n = int64(v)
+	case neg && v <= 1<<63:
+		n = -int64(v)
+	default:
+		return r.Field()
+	}
+	if end >= len(b) {
+		r.done = true
+	} else {
+		r.pos = end + 1
+	}
+	return Span{Start: start, End: end, Tok: TokInteger, Int: n}
+}
+
+// Rest reads the fields after the last one generated code maps, which
+// must still be well formed, and reports whether the record is.
+func (r *CSV) Rest() bool {
+	for {
+		if _, more := r.Next(); !more {
+			return !r.failed
+		}
+	}
 }
 
 // indexDelim returns the index of the first delim at or after i, or len(b):

@@ -152,6 +152,41 @@ func (c *Cursor) Lit(lit string) bool {
 	return false
 }
 
+// LitWords is Lit for a literal of n bytes, 8 <= n <= 16, given as its
+// first eight and its last eight bytes as little-endian words: two loads
+// and two compares instead of a call to compare memory.
+func (c *Cursor) LitWords(n int, first, last uint64) bool {
+	if len(c.buf)-c.pos < n {
+		return false
+	}
+	b := c.buf[c.pos : c.pos+n]
+	if binary.LittleEndian.Uint64(b) != first || binary.LittleEndian.Uint64(b[n-8:]) != last {
+		return false
+	}
+	c.pos += n
+	return true
+}
+
+// NumberValue is Value for a column that expects a number: a number right
+// at the cursor is read directly, anything else the general way.
+func (c *Cursor) NumberValue() Span {
+	if c.pos < len(c.buf) {
+		if ch := c.buf[c.pos]; ch-'0' <= 9 || ch == '-' {
+			return c.num()
+		}
+	}
+	return c.value(0)
+}
+
+// StringValue is Value for a column that expects a string: a string right
+// at the cursor is read directly, anything else the general way.
+func (c *Cursor) StringValue() Span {
+	if c.pos < len(c.buf) && c.buf[c.pos] == '"' {
+		return c.str()
+	}
+	return c.value(0)
+}
+
 // Finish checks that only whitespace follows the top-level value.
 func (c *Cursor) Finish() bool {
 	if c.Peek() != 0 || c.pos < len(c.buf) {
