@@ -89,10 +89,10 @@ func (d *datatypecsvbulkDecoder) Decode(v []byte) bool {
 	s[1] = r.Field()
 	s[2] = r.Field()
 	s[3] = r.IntField()
-	s[4] = r.Field()
+	s[4] = r.FloatField()
 	s[5] = r.IntField()
 	s[6] = r.IntField()
-	s[7] = r.Field()
+	s[7] = r.FloatField()
 	if !r.Rest() {
 		d.CSVFailed(r, v)
 		return d.nulls()

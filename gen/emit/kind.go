@@ -27,7 +27,8 @@ type kind interface {
 	// expects directly and anything else as Value does.
 	jsonValue() string
 	// csvField names the decode.CSV method that reads the column's field:
-	// IntField reads an integer directly and anything else as Field does.
+	// IntField and FloatField read an integer or a DOUBLE directly and
+	// anything else as Field does.
 	csvField() string
 }
 

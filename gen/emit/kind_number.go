@@ -33,8 +33,11 @@ func (n number) appendValue(_ *plan.Table, c *plan.Column, b, v, sp jen.Code) *j
 func (number) jsonValue() string { return "NumberValue" }
 
 func (n number) csvField() string {
-	if n.integer {
+	switch {
+	case n.integer:
 		return "IntField"
+	case n.fn == "AppendFloat64":
+		return "FloatField"
 	}
 	return "Field"
 }

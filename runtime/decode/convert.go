@@ -385,6 +385,13 @@ func AppendInt64(b *array.Int64Builder, v []byte, sp Span, st *State, col int) b
 }
 
 func appendFloat(v []byte, sp Span, st *State, col int, bits int) (float64, bool, bool) {
+	if sp.Dec > 0 && bits == 64 { // parsed by the reader as fastFloat does
+		f := float64(sp.Int) / pow10f[sp.Dec-1]
+		if v[sp.Start] == '-' {
+			f = -f
+		}
+		return f, true, true
+	}
 	t, null, why := st.scalar(v, sp)
 	if null {
 		return 0, false, true

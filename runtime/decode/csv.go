@@ -132,6 +132,39 @@ func (r *CSV) IntField() Span {
 	return Span{Start: start, End: end, Tok: TokInteger, Int: n}
 }
 
+// FloatField is Field for a field read by DOUBLE columns only. A field that
+// is just [-]digits.digits (as fastFloat takes it exactly) and ends at the
+// delimiter or the end of the record is read in one pass and carries its
+// digits (Dec); anything else is read by Next.
+func (r *CSV) FloatField() Span {
+	b, i := r.buf, r.pos
+	if r.done || i >= len(b) || r.delim-'0' <= 9 || r.delim == '.' {
+		return r.Field()
+	}
+	start := i
+	if b[i] == '-' {
+		i++
+	}
+	dot, m := scanDigits(b, i)
+	if dot == i || dot >= len(b) || b[dot] != '.' {
+		return r.Field()
+	}
+	end, f := scanDigits(b, dot+1)
+	frac := end - dot - 1
+	if frac == 0 || dot-i+frac > 19 || (end < len(b) && b[end] != r.delim) {
+		return r.Field()
+	}
+	if m = m*pow10u64[frac] + f; m > 1<<53 {
+		return r.Field()
+	}
+	if end >= len(b) {
+		r.done = true
+	} else {
+		r.pos = end + 1
+	}
+	return Span{Start: start, End: end, Tok: TokString, Dec: uint8(frac + 1), Int: int64(m)}
+}
+
 // Rest reads the fields after the last one generated code maps, which
 // must still be well formed, and reports whether the record is.
 func (r *CSV) Rest() bool {

@@ -29,7 +29,13 @@ const (
 type Span struct {
 	Start, End int
 	Tok        Tok
-	// Int is the value of a TokInteger, parsed while scanning.
+	// Dec, when not zero, says that the text is [-]digits.digits, at most
+	// 19 digits whose value (Int) is at most 2^53, with Dec-1 of them after
+	// the point: a float64 exactly as fastFloat reads it, parsed while
+	// scanning. Readers that do not set it leave it zero.
+	Dec uint8
+	// Int is the value of a TokInteger, parsed while scanning, or the
+	// digits of a Span with Dec set.
 	Int int64
 }
 
