@@ -670,8 +670,7 @@ func TestInt64Bounds(t *testing.T) {
 // container; a broken one is replaced on the next call.
 func TestClientReusedAndRebuilt(t *testing.T) {
 	dials := 0
-	var e *env
-	e = newEnv(t, 1, sarama.ReadCommitted, func(o *Options) {
+	e := newEnv(t, 1, sarama.ReadCommitted, func(o *Options) {
 		dial := o.Kafka
 		o.Kafka = func(ctx context.Context) (*kafka.Client, error) {
 			dials++
