@@ -27,8 +27,28 @@ type plan struct {
 // pathNode is one key of the JSON mapping paths.
 type pathNode struct {
 	children map[string]*pathNode
-	cols     []int // columns whose path ends here
-	under    []int // columns whose path continues below
+	// keys and nodes list the children in order: a short linear scan of
+	// a handful of keys beats hashing every key of every message.
+	keys  []string
+	nodes []*pathNode
+	cols  []int // columns whose path ends here
+	under []int // columns whose path continues below
+}
+
+// maxScanKeys is how many children a node scans before it hashes.
+const maxScanKeys = 16
+
+// child returns the child for key k, or nil.
+func (n *pathNode) child(k []byte) *pathNode {
+	if len(n.keys) <= maxScanKeys {
+		for i, s := range n.keys {
+			if len(s) == len(k) && s == string(k) {
+				return n.nodes[i]
+			}
+		}
+		return nil
+	}
+	return n.children[string(k)]
 }
 
 var plans sync.Map // content key -> *plan
@@ -71,6 +91,8 @@ func compile(s *topic.Schema) *plan {
 			if c == nil {
 				c = &pathNode{}
 				n.children[k] = c
+				n.keys = append(n.keys, k)
+				n.nodes = append(n.nodes, c)
 			}
 			n = c
 		}
@@ -224,7 +246,7 @@ func (d *fallback) walk(n *pathNode) {
 		return
 	}
 	for {
-		c := n.children[string(d.cur.Key())]
+		c := n.child(d.cur.Key())
 		switch {
 		case c == nil:
 			d.cur.Skip()
