@@ -140,11 +140,7 @@ func runInvoke(ctx context.Context, r io.Reader, w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("read the request from stdin: %w", err)
 	}
-	cfg, err := loadConfig(ctx)
-	if err != nil {
-		return err
-	}
-	h, err := newConnector(ctx, cfg, newLogger(cfg.LogLevel, os.Stderr))
+	_, h, err := localConnector(ctx)
 	if err != nil {
 		return err
 	}

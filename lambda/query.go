@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -24,11 +23,7 @@ func runQuery(ctx context.Context, sql string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := loadConfig(ctx)
-	if err != nil {
-		return err
-	}
-	h, err := newConnector(ctx, cfg, newLogger(cfg.LogLevel, os.Stderr))
+	cfg, h, err := localConnector(ctx)
 	if err != nil {
 		return err
 	}

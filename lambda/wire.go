@@ -156,6 +156,17 @@ func newConnector(ctx context.Context, cfg Config, log *slog.Logger) (*connector
 	return connector.New(opt)
 }
 
+// localConnector is the connector of the local tools (invoke, query): the
+// environment's configuration, logging to stderr.
+func localConnector(ctx context.Context) (Config, *connector.Connector, error) {
+	cfg, err := loadConfig(ctx)
+	if err != nil {
+		return cfg, nil, err
+	}
+	h, err := newConnector(ctx, cfg, newLogger(cfg.LogLevel, os.Stderr))
+	return cfg, h, err
+}
+
 // folderFetch reads spilled objects back from a local spill folder.
 func folderFetch(dir string) func(context.Context, federation.SpillLocation) ([]byte, error) {
 	f := spill.NewFolder(dir)
