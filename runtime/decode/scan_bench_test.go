@@ -11,6 +11,8 @@ import (
 // scanned, nothing converted or appended.
 func BenchmarkJSONScanOnly(b *testing.B) {
 	msgs := benchMsgs(topic.JSON)
+	b.SetBytes(int64(len(msgs[0])))
+	b.ReportAllocs()
 	var c decode.Cursor
 	n := 0
 	for i := 0; i < b.N; i++ {
