@@ -5,10 +5,7 @@
 
 package generated
 
-import (
-	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/athena-kafka/athena-kafka/runtime/decode"
-)
+import "github.com/athena-kafka/athena-kafka/runtime/decode"
 
 // The runtime must support this file's version 1.
 const (
@@ -56,30 +53,31 @@ var datatypejsonTable = &decode.Generated{
 // datatypejsonDecoder decodes json messages of topic "datatypejson".
 type datatypejsonDecoder struct {
 	decode.State
+	*decode.Columns
 	cur decode.Cursor
-	c0  *array.Int32Builder   // "intcol" INTEGER
-	c1  *array.StringBuilder  // "varcharcol" VARCHAR
-	c2  *array.BooleanBuilder // "booleancol" BOOLEAN
-	c3  *array.Int64Builder   // "bigintcol" BIGINT
-	c4  *array.Float64Builder // "doublecol" DOUBLE
-	c5  *array.Int16Builder   // "smallintcol" SMALLINT
-	c6  *array.Int8Builder    // "tinyintcol" TINYINT
-	c7  *array.Date32Builder  // "datecol" DATE
-	c8  *array.Date64Builder  // "timestampcol" TIMESTAMP
+	c0  *decode.Int32Column   // "intcol" INTEGER
+	c1  *decode.StringColumn  // "varcharcol" VARCHAR
+	c2  *decode.BoolColumn    // "booleancol" BOOLEAN
+	c3  *decode.Int64Column   // "bigintcol" BIGINT
+	c4  *decode.Float64Column // "doublecol" DOUBLE
+	c5  *decode.Int16Column   // "smallintcol" SMALLINT
+	c6  *decode.Int8Column    // "tinyintcol" TINYINT
+	c7  *decode.Date32Column  // "datecol" DATE
+	c8  *decode.Date64Column  // "timestampcol" TIMESTAMP
 }
 
-func newDatatypejsonDecoder(cols []array.Builder) decode.Decoder {
-	d := &datatypejsonDecoder{}
+func newDatatypejsonDecoder(cols *decode.Columns) decode.Decoder {
+	d := &datatypejsonDecoder{Columns: cols}
 	d.Names = datatypejsonNames
-	d.c0, _ = cols[0].(*array.Int32Builder)
-	d.c1, _ = cols[1].(*array.StringBuilder)
-	d.c2, _ = cols[2].(*array.BooleanBuilder)
-	d.c3, _ = cols[3].(*array.Int64Builder)
-	d.c4, _ = cols[4].(*array.Float64Builder)
-	d.c5, _ = cols[5].(*array.Int16Builder)
-	d.c6, _ = cols[6].(*array.Int8Builder)
-	d.c7, _ = cols[7].(*array.Date32Builder)
-	d.c8, _ = cols[8].(*array.Date64Builder)
+	d.c0, _ = cols.At(0).(*decode.Int32Column)
+	d.c1, _ = cols.At(1).(*decode.StringColumn)
+	d.c2, _ = cols.At(2).(*decode.BoolColumn)
+	d.c3, _ = cols.At(3).(*decode.Int64Column)
+	d.c4, _ = cols.At(4).(*decode.Float64Column)
+	d.c5, _ = cols.At(5).(*decode.Int16Column)
+	d.c6, _ = cols.At(6).(*decode.Int8Column)
+	d.c7, _ = cols.At(7).(*decode.Date32Column)
+	d.c8, _ = cols.At(8).(*decode.Date64Column)
 	return d
 }
 

@@ -5,10 +5,7 @@
 
 package generated
 
-import (
-	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/athena-kafka/athena-kafka/runtime/decode"
-)
+import "github.com/athena-kafka/athena-kafka/runtime/decode"
 
 // The runtime must support this file's version 1.
 const (
@@ -101,68 +98,69 @@ var ordersTable = &decode.Generated{
 // ordersDecoder decodes json messages of topic "orders".
 type ordersDecoder struct {
 	decode.State
+	*decode.Columns
 	cur decode.Cursor
-	c0  *array.Int64Builder      // "order_id" BIGINT
-	c1  *array.StringBuilder     // "customer" VARCHAR
-	c2  *array.Int32Builder      // "customer_tier" INT32
-	c3  *array.StringBuilder     // "customer_raw" STRING
-	c4  *array.Decimal128Builder // "amount" DECIMAL(12,2)
-	c5  *array.Decimal128Builder // "tax" DECIMAL(38,10)
-	c6  *array.Float32Builder    // "ratio" FLOAT
-	c7  *array.Float32Builder    // "score" REAL
-	c8  *array.Float64Builder    // "legacy_decimal" DECIMAL
-	c9  *array.Int32Builder      // "qty" INT
-	c10 *array.Int64Builder      // "big" LONG
-	c11 *array.Int64Builder      // "wide" INT64
-	c12 *array.BooleanBuilder    // "flag" BOOL
-	c13 *array.StringBuilder     // "code" CHAR
-	c14 *array.Int8Builder       // "tiny" TINYINT
-	c15 *array.Int16Builder      // "small" SMALLINT
-	c16 *array.Date32Builder     // "ship_date" DATE
-	c17 *array.Date64Builder     // "placed_at" TIMESTAMP
-	c18 *array.Date64Builder     // "billed_at" TIMESTAMP
-	c19 *array.Date64Builder     // "iso_at" TIMESTAMP
-	c20 *array.Date64Builder     // "mail_at" TIMESTAMP
-	c21 *array.Date64Builder     // "epoch_ms" TIMESTAMP
-	c22 *array.Date64Builder     // "epoch_s" TIMESTAMP
-	c23 *array.Date32Builder     // "epoch_day" DATE
-	c24 *array.Date32Builder     // "default_date" DATE
-	c25 *array.StringBuilder     // "slash_key" VARCHAR
-	c26 *array.StringBuilder     // "tilde_key" VARCHAR
-	c27 *array.StringBuilder     // "same_id" VARCHAR
+	c0  *decode.Int64Column   // "order_id" BIGINT
+	c1  *decode.StringColumn  // "customer" VARCHAR
+	c2  *decode.Int32Column   // "customer_tier" INT32
+	c3  *decode.StringColumn  // "customer_raw" STRING
+	c4  *decode.DecimalColumn // "amount" DECIMAL(12,2)
+	c5  *decode.DecimalColumn // "tax" DECIMAL(38,10)
+	c6  *decode.Float32Column // "ratio" FLOAT
+	c7  *decode.Float32Column // "score" REAL
+	c8  *decode.Float64Column // "legacy_decimal" DECIMAL
+	c9  *decode.Int32Column   // "qty" INT
+	c10 *decode.Int64Column   // "big" LONG
+	c11 *decode.Int64Column   // "wide" INT64
+	c12 *decode.BoolColumn    // "flag" BOOL
+	c13 *decode.StringColumn  // "code" CHAR
+	c14 *decode.Int8Column    // "tiny" TINYINT
+	c15 *decode.Int16Column   // "small" SMALLINT
+	c16 *decode.Date32Column  // "ship_date" DATE
+	c17 *decode.Date64Column  // "placed_at" TIMESTAMP
+	c18 *decode.Date64Column  // "billed_at" TIMESTAMP
+	c19 *decode.Date64Column  // "iso_at" TIMESTAMP
+	c20 *decode.Date64Column  // "mail_at" TIMESTAMP
+	c21 *decode.Date64Column  // "epoch_ms" TIMESTAMP
+	c22 *decode.Date64Column  // "epoch_s" TIMESTAMP
+	c23 *decode.Date32Column  // "epoch_day" DATE
+	c24 *decode.Date32Column  // "default_date" DATE
+	c25 *decode.StringColumn  // "slash_key" VARCHAR
+	c26 *decode.StringColumn  // "tilde_key" VARCHAR
+	c27 *decode.StringColumn  // "same_id" VARCHAR
 }
 
-func newOrdersDecoder(cols []array.Builder) decode.Decoder {
-	d := &ordersDecoder{}
+func newOrdersDecoder(cols *decode.Columns) decode.Decoder {
+	d := &ordersDecoder{Columns: cols}
 	d.Names = ordersNames
-	d.c0, _ = cols[0].(*array.Int64Builder)
-	d.c1, _ = cols[1].(*array.StringBuilder)
-	d.c2, _ = cols[2].(*array.Int32Builder)
-	d.c3, _ = cols[3].(*array.StringBuilder)
-	d.c4, _ = cols[4].(*array.Decimal128Builder)
-	d.c5, _ = cols[5].(*array.Decimal128Builder)
-	d.c6, _ = cols[6].(*array.Float32Builder)
-	d.c7, _ = cols[7].(*array.Float32Builder)
-	d.c8, _ = cols[8].(*array.Float64Builder)
-	d.c9, _ = cols[9].(*array.Int32Builder)
-	d.c10, _ = cols[10].(*array.Int64Builder)
-	d.c11, _ = cols[11].(*array.Int64Builder)
-	d.c12, _ = cols[12].(*array.BooleanBuilder)
-	d.c13, _ = cols[13].(*array.StringBuilder)
-	d.c14, _ = cols[14].(*array.Int8Builder)
-	d.c15, _ = cols[15].(*array.Int16Builder)
-	d.c16, _ = cols[16].(*array.Date32Builder)
-	d.c17, _ = cols[17].(*array.Date64Builder)
-	d.c18, _ = cols[18].(*array.Date64Builder)
-	d.c19, _ = cols[19].(*array.Date64Builder)
-	d.c20, _ = cols[20].(*array.Date64Builder)
-	d.c21, _ = cols[21].(*array.Date64Builder)
-	d.c22, _ = cols[22].(*array.Date64Builder)
-	d.c23, _ = cols[23].(*array.Date32Builder)
-	d.c24, _ = cols[24].(*array.Date32Builder)
-	d.c25, _ = cols[25].(*array.StringBuilder)
-	d.c26, _ = cols[26].(*array.StringBuilder)
-	d.c27, _ = cols[27].(*array.StringBuilder)
+	d.c0, _ = cols.At(0).(*decode.Int64Column)
+	d.c1, _ = cols.At(1).(*decode.StringColumn)
+	d.c2, _ = cols.At(2).(*decode.Int32Column)
+	d.c3, _ = cols.At(3).(*decode.StringColumn)
+	d.c4, _ = cols.At(4).(*decode.DecimalColumn)
+	d.c5, _ = cols.At(5).(*decode.DecimalColumn)
+	d.c6, _ = cols.At(6).(*decode.Float32Column)
+	d.c7, _ = cols.At(7).(*decode.Float32Column)
+	d.c8, _ = cols.At(8).(*decode.Float64Column)
+	d.c9, _ = cols.At(9).(*decode.Int32Column)
+	d.c10, _ = cols.At(10).(*decode.Int64Column)
+	d.c11, _ = cols.At(11).(*decode.Int64Column)
+	d.c12, _ = cols.At(12).(*decode.BoolColumn)
+	d.c13, _ = cols.At(13).(*decode.StringColumn)
+	d.c14, _ = cols.At(14).(*decode.Int8Column)
+	d.c15, _ = cols.At(15).(*decode.Int16Column)
+	d.c16, _ = cols.At(16).(*decode.Date32Column)
+	d.c17, _ = cols.At(17).(*decode.Date64Column)
+	d.c18, _ = cols.At(18).(*decode.Date64Column)
+	d.c19, _ = cols.At(19).(*decode.Date64Column)
+	d.c20, _ = cols.At(20).(*decode.Date64Column)
+	d.c21, _ = cols.At(21).(*decode.Date64Column)
+	d.c22, _ = cols.At(22).(*decode.Date64Column)
+	d.c23, _ = cols.At(23).(*decode.Date32Column)
+	d.c24, _ = cols.At(24).(*decode.Date32Column)
+	d.c25, _ = cols.At(25).(*decode.StringColumn)
+	d.c26, _ = cols.At(26).(*decode.StringColumn)
+	d.c27, _ = cols.At(27).(*decode.StringColumn)
 	return d
 }
 

@@ -5,10 +5,7 @@
 
 package generated
 
-import (
-	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/athena-kafka/athena-kafka/runtime/decode"
-)
+import "github.com/athena-kafka/athena-kafka/runtime/decode"
 
 // The runtime must support this file's version 1.
 const (
@@ -56,30 +53,31 @@ var sensorcsvTable = &decode.Generated{
 // sensorcsvDecoder decodes csv messages of topic "sensorcsv".
 type sensorcsvDecoder struct {
 	decode.State
+	*decode.Columns
 	csv decode.CSV
-	c0  *array.StringBuilder     // "sensor" VARCHAR
-	c1  *array.Decimal128Builder // "reading" DECIMAL(9,3)
-	c2  *array.BooleanBuilder    // "ok" BOOL
-	c3  *array.Date32Builder     // "taken_on" DATE
-	c4  *array.Date64Builder     // "taken_at" TIMESTAMP
-	c5  *array.Float32Builder    // "level" REAL
-	c6  *array.Int64Builder      // "count" INT64
-	c7  *array.StringBuilder     // "note" VARCHAR
-	c8  *array.StringBuilder     // "sensor_again" VARCHAR
+	c0  *decode.StringColumn  // "sensor" VARCHAR
+	c1  *decode.DecimalColumn // "reading" DECIMAL(9,3)
+	c2  *decode.BoolColumn    // "ok" BOOL
+	c3  *decode.Date32Column  // "taken_on" DATE
+	c4  *decode.Date64Column  // "taken_at" TIMESTAMP
+	c5  *decode.Float32Column // "level" REAL
+	c6  *decode.Int64Column   // "count" INT64
+	c7  *decode.StringColumn  // "note" VARCHAR
+	c8  *decode.StringColumn  // "sensor_again" VARCHAR
 }
 
-func newSensorcsvDecoder(cols []array.Builder) decode.Decoder {
-	d := &sensorcsvDecoder{}
+func newSensorcsvDecoder(cols *decode.Columns) decode.Decoder {
+	d := &sensorcsvDecoder{Columns: cols}
 	d.Names = sensorcsvNames
-	d.c0, _ = cols[0].(*array.StringBuilder)
-	d.c1, _ = cols[1].(*array.Decimal128Builder)
-	d.c2, _ = cols[2].(*array.BooleanBuilder)
-	d.c3, _ = cols[3].(*array.Date32Builder)
-	d.c4, _ = cols[4].(*array.Date64Builder)
-	d.c5, _ = cols[5].(*array.Float32Builder)
-	d.c6, _ = cols[6].(*array.Int64Builder)
-	d.c7, _ = cols[7].(*array.StringBuilder)
-	d.c8, _ = cols[8].(*array.StringBuilder)
+	d.c0, _ = cols.At(0).(*decode.StringColumn)
+	d.c1, _ = cols.At(1).(*decode.DecimalColumn)
+	d.c2, _ = cols.At(2).(*decode.BoolColumn)
+	d.c3, _ = cols.At(3).(*decode.Date32Column)
+	d.c4, _ = cols.At(4).(*decode.Date64Column)
+	d.c5, _ = cols.At(5).(*decode.Float32Column)
+	d.c6, _ = cols.At(6).(*decode.Int64Column)
+	d.c7, _ = cols.At(7).(*decode.StringColumn)
+	d.c8, _ = cols.At(8).(*decode.StringColumn)
 	return d
 }
 

@@ -43,7 +43,6 @@ func newFile(comment ...string) *jen.File {
 	}
 	f.HeaderComment("")
 	f.HeaderComment("//go:build !" + BuildTag)
-	f.ImportName(arrayPkg, "array")
 	f.ImportName(decodePkg, "decode")
 	return f
 }
@@ -88,10 +87,10 @@ func table(p *plan.Plan, t *plan.Table) ([]byte, error) {
 		if v := k.vars(t, c); v != nil {
 			vars = append(vars, v)
 		}
-		fields = append(fields, jen.Id(colField(c)).Add(k.builder()).Comment(strconv.Quote(c.Name)+" "+c.Type))
+		fields = append(fields, jen.Id(colField(c)).Add(k.column()).Comment(strconv.Quote(c.Name)+" "+c.Type))
 		names = append(names, jen.Lit(c.Name))
 		sigs = append(sigs, jen.Lit(c.Signature))
-		binds = append(binds, jen.List(jen.Id("d").Dot(colField(c)), jen.Id("_")).Op("=").Id("cols").Index(jen.Lit(c.Index)).Assert(k.builder()))
+		binds = append(binds, jen.List(jen.Id("d").Dot(colField(c)), jen.Id("_")).Op("=").Id("cols").Dot("At").Call(jen.Lit(c.Index)).Assert(k.column()))
 	}
 	if len(vars) > 0 {
 		f.Var().Defs(vars...)
@@ -114,11 +113,11 @@ func table(p *plan.Plan, t *plan.Table) ([]byte, error) {
 		reader = jen.Id("csv").Qual(decodePkg, "CSV")
 	}
 	f.Comment(typ + " decodes " + string(t.Format) + " messages of topic " + strconv.Quote(t.Topic) + ".")
-	f.Type().Id(typ).Struct(append([]jen.Code{jen.Qual(decodePkg, "State"), reader}, fields...)...)
+	f.Type().Id(typ).Struct(append([]jen.Code{jen.Qual(decodePkg, "State"), jen.Op("*").Qual(decodePkg, "Columns"), reader}, fields...)...)
 
-	f.Func().Id("new"+upper(t.GoName)+"Decoder").Params(jen.Id("cols").Index().Qual(arrayPkg, "Builder")).Qual(decodePkg, "Decoder").Block(
+	f.Func().Id("new"+upper(t.GoName)+"Decoder").Params(jen.Id("cols").Op("*").Qual(decodePkg, "Columns")).Qual(decodePkg, "Decoder").Block(
 		append(append([]jen.Code{
-			jen.Id("d").Op(":=").Op("&").Id(typ).Values(),
+			jen.Id("d").Op(":=").Op("&").Id(typ).Values(jen.Dict{jen.Id("Columns"): jen.Id("cols")}),
 			jen.Id("d").Dot("Names").Op("=").Id(t.GoName + "Names"),
 		}, binds...), jen.Return(jen.Id("d")))...,
 	)

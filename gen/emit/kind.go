@@ -7,16 +7,15 @@ import (
 )
 
 const (
-	arrayPkg  = "github.com/apache/arrow-go/v18/arrow/array"
 	decodePkg = "github.com/athena-kafka/athena-kafka/runtime/decode"
 )
 
-// kind emits the Go for one column kind: the builder the column fills,
+// kind emits the Go for one column kind: the column type it fills,
 // package-level values it needs, and the statement that converts and appends
 // one value.
 type kind interface {
-	// builder is the column's builder type.
-	builder() *jen.Statement
+	// column is the type of the column it fills.
+	column() *jen.Statement
 	// vars declares package-level values (may be nil).
 	vars(t *plan.Table, c *plan.Column) jen.Code
 	// appendValue converts span sp of message v and appends it to field b,

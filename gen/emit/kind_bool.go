@@ -11,7 +11,7 @@ type boolean struct{}
 
 func init() { register("BOOLEAN", boolean{}) }
 
-func (boolean) builder() *jen.Statement { return jen.Op("*").Qual(arrayPkg, "BooleanBuilder") }
+func (boolean) column() *jen.Statement { return jen.Op("*").Qual(decodePkg, "BoolColumn") }
 
 func (boolean) vars(*plan.Table, *plan.Column) jen.Code { return nil }
 

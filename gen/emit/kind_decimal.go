@@ -6,12 +6,12 @@ import (
 	"github.com/athena-kafka/athena-kafka/gen/plan"
 )
 
-// decimal: exact DECIMAL(p,s); precision and scale come from the builder's type.
+// decimal: exact DECIMAL(p,s); precision and scale come from the column's type.
 type decimal struct{}
 
 func init() { register("DECIMAL", decimal{}) }
 
-func (decimal) builder() *jen.Statement { return jen.Op("*").Qual(arrayPkg, "Decimal128Builder") }
+func (decimal) column() *jen.Statement { return jen.Op("*").Qual(decodePkg, "DecimalColumn") }
 
 func (decimal) vars(*plan.Table, *plan.Column) jen.Code { return nil }
 

@@ -9,20 +9,20 @@ import (
 // number is the integer and floating point kinds: one runtime parser each,
 // parsing straight from the message bytes.
 type number struct {
-	builderName, fn string
-	integer         bool
+	colType, fn string
+	integer     bool
 }
 
 func init() {
-	register("TINYINT", number{"Int8Builder", "AppendInt8", true})
-	register("SMALLINT", number{"Int16Builder", "AppendInt16", true})
-	register("INTEGER", number{"Int32Builder", "AppendInt32", true})
-	register("BIGINT", number{"Int64Builder", "AppendInt64", true})
-	register("REAL", number{"Float32Builder", "AppendFloat32", false})
-	register("DOUBLE", number{"Float64Builder", "AppendFloat64", false})
+	register("TINYINT", number{"Int8Column", "AppendInt8", true})
+	register("SMALLINT", number{"Int16Column", "AppendInt16", true})
+	register("INTEGER", number{"Int32Column", "AppendInt32", true})
+	register("BIGINT", number{"Int64Column", "AppendInt64", true})
+	register("REAL", number{"Float32Column", "AppendFloat32", false})
+	register("DOUBLE", number{"Float64Column", "AppendFloat64", false})
 }
 
-func (n number) builder() *jen.Statement { return jen.Op("*").Qual(arrayPkg, n.builderName) }
+func (n number) column() *jen.Statement { return jen.Op("*").Qual(decodePkg, n.colType) }
 
 func (number) vars(*plan.Table, *plan.Column) jen.Code { return nil }
 

@@ -12,15 +12,15 @@ import (
 // is compiled once into a package-level parser whose fixed layouts
 // (yyyy-MM-dd, yyyy-MM-dd HH:mm:ss[.SSS]) take a fast path.
 type timeKind struct {
-	builderName, fn string
+	colType, fn string
 }
 
 func init() {
-	register("DATE", timeKind{"Date32Builder", "AppendDate"})
-	register("TIMESTAMP", timeKind{"Date64Builder", "AppendTimestamp"})
+	register("DATE", timeKind{"Date32Column", "AppendDate"})
+	register("TIMESTAMP", timeKind{"Date64Column", "AppendTimestamp"})
 }
 
-func (k timeKind) builder() *jen.Statement { return jen.Op("*").Qual(arrayPkg, k.builderName) }
+func (k timeKind) column() *jen.Statement { return jen.Op("*").Qual(decodePkg, k.colType) }
 
 func parserName(t *plan.Table, c *plan.Column) string {
 	return t.GoName + "Time" + strconv.Itoa(c.Index)

@@ -11,7 +11,7 @@ type varchar struct{}
 
 func init() { register("VARCHAR", varchar{}) }
 
-func (varchar) builder() *jen.Statement { return jen.Op("*").Qual(arrayPkg, "StringBuilder") }
+func (varchar) column() *jen.Statement { return jen.Op("*").Qual(decodePkg, "StringColumn") }
 
 func (varchar) vars(*plan.Table, *plan.Column) jen.Code { return nil }
 

@@ -1,11 +1,16 @@
 package connector
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/athena-kafka/athena-kafka/runtime/decode"
+	"github.com/athena-kafka/athena-kafka/runtime/kafka"
+	"github.com/athena-kafka/athena-kafka/runtime/topic"
 )
 
 // TestRowsToFill: the chunk an unfiltered read decodes next takes the block
@@ -50,33 +55,60 @@ func TestRowsToFill(t *testing.T) {
 }
 
 // TestSizerReserve: after reserve, appending rows like the last chunk's
-// fits in the reserved buffers (no buffer is reallocated).
+// fits in the reserved buffers, the decoder's columns and the metadata
+// builders alike (no buffer is reallocated), and the chunk reads back.
 func TestSizerReserve(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	schema := arrow.NewSchema([]arrow.Field{
-		{Name: "n", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
-		{Name: "s", Type: arrow.BinaryTypes.String, Nullable: true},
-	}, nil)
-	rb := array.NewRecordBuilder(mem, schema)
-	defer rb.Release()
-	s := newSizer(rb)
+	ts, err := topic.Parse([]byte(`{"topicName":"t","message":{"dataFormat":"json","fields":[
+		{"name":"n","mapping":"n","type":"BIGINT"},{"name":"s","mapping":"s","type":"VARCHAR"}]}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := ts.Arrow(topic.ArrowOptions{})
+	dec, err := decode.New(ts, schema, mem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dec.Release()
+	cb := newChunkBuilder(schema, dec, mem)
+	defer cb.release()
+	meta := newMetaAppender(schema, cb.meta)
+	s := newSizer(cb.meta, dec)
 	fill := func(rows int) {
 		for i := range rows {
-			rb.Field(0).(*array.Int64Builder).Append(int64(i))
-			rb.Field(1).(*array.StringBuilder).Append("twenty bytes exactly")
+			v := fmt.Appendf(nil, `{"n":%d,"s":"twenty bytes exactly"}`, i)
+			if !dec.Decode(v) {
+				t.Fatal(dec.Err())
+			}
+			meta.append(&kafka.Record{Key: []byte("ten bytes!"), Value: v, Offset: int64(i)}, false)
 		}
 	}
 	fill(1000)
 	s.measure()
-	rb.NewRecordBatch().Release()
+	cb.take(1000).Release()
 	s.reserve(3000, 1000)
 	before := mem.CurrentAlloc()
 	fill(3000)
 	if after := mem.CurrentAlloc(); after != before {
 		t.Fatalf("appending 3000 rows after reserve(3000) grew the buffers from %d to %d bytes", before, after)
 	}
-	if got := rb.Field(1).(*array.StringBuilder).DataLen(); got != 3000*20 {
-		t.Fatalf("data length %d, want %d", got, 3000*20)
+	rec := cb.take(3000)
+	defer rec.Release()
+	if rec.NumRows() != 3000 {
+		t.Fatalf("%d rows, want 3000", rec.NumRows())
+	}
+	col := func(name string) arrow.Array { return rec.Column(rec.Schema().FieldIndices(name)[0]) }
+	if got := col("n").(*array.Int64).Value(2999); got != 2999 {
+		t.Errorf("n[2999] = %d", got)
+	}
+	if got := col("s").(*array.String).Value(2999); got != "twenty bytes exactly" {
+		t.Errorf("s[2999] = %q", got)
+	}
+	if got := col(topic.ColKey).(*array.String).Value(2999); got != "ten bytes!" {
+		t.Errorf("_key[2999] = %q", got)
+	}
+	if got := col(topic.ColPartitionOffset).(*array.Int64).Value(2999); got != 2999 {
+		t.Errorf("_partition_offset[2999] = %d", got)
 	}
 }

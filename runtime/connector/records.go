@@ -8,6 +8,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/athena-kafka/athena-kafka/runtime/decode"
 	"github.com/athena-kafka/athena-kafka/runtime/federation"
@@ -69,14 +70,15 @@ func (c *Connector) read(ctx context.Context, req *federation.ReadRecordsRequest
 		return nil, st, fmt.Errorf("ReadRecords: table %s.%s: %w", req.TableName.SchemaName, req.TableName.TableName, err)
 	}
 
-	rb := array.NewRecordBuilder(c.mem, req.Schema)
-	defer rb.Release()
-	dec, err := decode.New(ts, rb)
+	dec, err := decode.New(ts, req.Schema, c.mem)
 	if err != nil {
 		return nil, st, fmt.Errorf("ReadRecords: table %s.%s: %w", req.TableName.SchemaName, req.TableName.TableName, err)
 	}
+	defer dec.Release()
 	st.Decoder = dec.Kind()
-	meta := newMetaAppender(rb)
+	cb := newChunkBuilder(req.Schema, dec, c.mem)
+	defer cb.release()
+	meta := newMetaAppender(req.Schema, cb.meta)
 	filter := newRowFilter(req.Schema, &req.Constraints, c.mem)
 	limit := req.Constraints.Limit
 	if len(req.Constraints.OrderBy) > 0 {
@@ -89,7 +91,7 @@ func (c *Connector) read(ctx context.Context, req *federation.ReadRecordsRequest
 	// rowsToFill); otherwise chunks of chunkRows rows are filtered and joined.
 	whole := filter.none() && limit < 0
 	next, pending := chunkRows, 0
-	grow := newSizer(rb)
+	grow := newSizer(cb.meta, dec)
 	// flush takes the pending rows as a chunk; left is the number of offsets
 	// the split has after them, which bounds the next chunk (0: none).
 	flush := func(left int64) error {
@@ -99,7 +101,7 @@ func (c *Connector) read(ctx context.Context, req *federation.ReadRecordsRequest
 		rows := pending
 		pending = 0
 		grow.measure()
-		rec := rb.NewRecordBatch()
+		rec := cb.take(rows)
 		if whole && left > 0 {
 			next = out.rowsToFill(recordBytes(rec), rows)
 		}
@@ -170,6 +172,49 @@ func (c *Connector) read(ctx context.Context, req *federation.ReadRecordsRequest
 	return resp, st2, err
 }
 
+// chunkBuilder makes the chunks of a read: the decoder fills the data
+// columns, builders the metadata columns.
+type chunkBuilder struct {
+	schema *arrow.Schema
+	dec    decode.Decoder
+	meta   []array.Builder // by block position; nil for data columns
+	cols   []arrow.Array
+}
+
+func newChunkBuilder(schema *arrow.Schema, dec decode.Decoder, mem memory.Allocator) *chunkBuilder {
+	b := &chunkBuilder{schema: schema, dec: dec, meta: make([]array.Builder, schema.NumFields()), cols: make([]arrow.Array, schema.NumFields())}
+	for i, f := range schema.Fields() {
+		if topic.IsMetadataColumn(f.Name) {
+			b.meta[i] = array.NewBuilder(mem, f.Type)
+		}
+	}
+	return b
+}
+
+// take returns the rows appended since the last take as a record.
+func (b *chunkBuilder) take(rows int) arrow.RecordBatch {
+	b.dec.Flush(b.cols)
+	for i, mb := range b.meta {
+		if mb != nil {
+			b.cols[i] = mb.NewArray()
+		}
+	}
+	rec := array.NewRecordBatch(b.schema, b.cols, int64(rows))
+	for i, c := range b.cols {
+		c.Release()
+		b.cols[i] = nil
+	}
+	return rec
+}
+
+func (b *chunkBuilder) release() {
+	for _, mb := range b.meta {
+		if mb != nil {
+			mb.Release()
+		}
+	}
+}
+
 // metaAppender fills the projected metadata columns of a row.
 type metaAppender struct {
 	partition *array.Int32Builder
@@ -182,10 +227,10 @@ type metaAppender struct {
 	buf       []byte
 }
 
-func newMetaAppender(rb *array.RecordBuilder) *metaAppender {
+func newMetaAppender(schema *arrow.Schema, builders []array.Builder) *metaAppender {
 	m := &metaAppender{}
-	for i, f := range rb.Schema().Fields() {
-		b := rb.Field(i)
+	for i, f := range schema.Fields() {
+		b := builders[i]
 		switch f.Name {
 		case topic.ColPartitionID:
 			m.partition, _ = b.(*array.Int32Builder)
@@ -308,21 +353,26 @@ func appendJSONString(b, s []byte) []byte {
 	return append(b, '"')
 }
 
-// sizer sizes the builders for the next chunk from the last one: builders
+// sizer sizes the columns for the next chunk from the last one: columns
 // start empty after each record, and growing a buffer from nothing doubles
 // it (allocate, copy, clear) a dozen times per chunk.
 type sizer struct {
-	rb   *array.RecordBuilder
-	vars []interface {
+	dec      decode.Decoder
+	builders []array.Builder // the metadata columns'
+	vars     []interface {
 		DataLen() int
 		ReserveData(n int)
 	}
 	data []int // data bytes of each variable-width builder in the last chunk
 }
 
-func newSizer(rb *array.RecordBuilder) *sizer {
-	s := &sizer{rb: rb}
-	for _, b := range rb.Fields() {
+func newSizer(builders []array.Builder, dec decode.Decoder) *sizer {
+	s := &sizer{dec: dec}
+	for _, b := range builders {
+		if b == nil {
+			continue
+		}
+		s.builders = append(s.builders, b)
 		if v, ok := b.(interface {
 			DataLen() int
 			ReserveData(n int)
@@ -343,7 +393,10 @@ func (s *sizer) measure() {
 
 // reserve makes room for next rows like the last rows, plus 1/16.
 func (s *sizer) reserve(next, last int) {
-	s.rb.Reserve(next)
+	s.dec.Reserve(next)
+	for _, b := range s.builders {
+		b.Reserve(next)
+	}
 	for i, v := range s.vars {
 		v.ReserveData(int(int64(s.data[i]) * int64(next) / int64(last) * 17 / 16))
 	}

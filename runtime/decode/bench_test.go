@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/bytedance/sonic"
 
@@ -33,30 +32,31 @@ func benchDecode(b *testing.B, name string, fallback bool) {
 		}
 	}
 	msgs := benchMsgs(tb.schema.Format)
-	rb := array.NewRecordBuilder(memory.NewGoAllocator(), tb.schema.Arrow(topic.ArrowOptions{NoMetadataColumns: true}))
-	defer rb.Release()
+	mem := memory.NewGoAllocator()
+	as := tb.schema.Arrow(topic.ArrowOptions{NoMetadataColumns: true})
 	newDec := decode.New
 	if fallback {
 		newDec = decode.NewFallback
 	}
-	d, err := newDec(tb.schema, rb)
+	d, err := newDec(tb.schema, as, mem)
 	if err != nil {
 		b.Fatal(err)
 	}
+	defer d.Release()
 	var n int64
 	for _, m := range msgs {
 		n += int64(len(m))
 	}
 	b.SetBytes(n / int64(len(msgs)))
 	b.ReportAllocs()
-	rb.Reserve(1 << 16)
+	d.Reserve(1 << 16)
 	for i := 0; i < b.N; i++ {
 		if !d.Decode(msgs[i%len(msgs)]) {
 			b.Fatal(d.Err())
 		}
 		if i%(1<<16) == 1<<16-1 {
-			rb.NewRecordBatch().Release()
-			rb.Reserve(1 << 16)
+			decode.Record(d, as, mem).Release()
+			d.Reserve(1 << 16)
 		}
 	}
 }

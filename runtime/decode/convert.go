@@ -6,12 +6,11 @@ import (
 	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 )
 
 // The append functions below convert one value and append it to a typed
-// builder: exactly one value per call. A missing value, JSON null, or an
+// column: exactly one value per call. A missing value, JSON null, or an
 // empty text for a non-VARCHAR column appends NULL. A value that does not
 // convert appends NULL, records the failure on st and returns false.
 
@@ -24,168 +23,6 @@ const (
 	whyDate    = "date out of range"
 	whyKind    = "wrong JSON type for the column"
 )
-
-// The put and null functions append one value (or NULL) to a typed builder,
-// growing it only when it is full: the builders' own Append reserves on every
-// call, which costs more than the value. They are written per type so that
-// everything inlines.
-
-func putInt8(b *array.Int8Builder, v int8) {
-	if b.Len() == b.Cap() {
-		b.Reserve(1)
-	}
-	b.UnsafeAppend(v)
-}
-
-func nullInt8(b *array.Int8Builder) {
-	if b.Len() == b.Cap() {
-		b.Reserve(1)
-	}
-	b.UnsafeAppendBoolToBitmap(false)
-}
-
-func putInt16(b *array.Int16Builder, v int16) {
-	if b.Len() == b.Cap() {
-		b.Reserve(1)
-	}
-	b.UnsafeAppend(v)
-}
-
-func nullInt16(b *array.Int16Builder) {
-	if b.Len() == b.Cap() {
-		b.Reserve(1)
-	}
-	b.UnsafeAppendBoolToBitmap(false)
-}
-
-func putInt32(b *array.Int32Builder, v int32) {
-	if b.Len() == b.Cap() {
-		b.Reserve(1)
-	}
-	b.UnsafeAppend(v)
-}
-
-func nullInt32(b *array.Int32Builder) {
-	if b.Len() == b.Cap() {
-		b.Reserve(1)
-	}
-	b.UnsafeAppendBoolToBitmap(false)
-}
-
-func putInt64(b *array.Int64Builder, v int64) {
-	if b.Len() == b.Cap() {
-		b.Reserve(1)
-	}
-	b.UnsafeAppend(v)
-}
-
-func nullInt64(b *array.Int64Builder) {
-	if b.Len() == b.Cap() {
-		b.Reserve(1)
-	}
-	b.UnsafeAppendBoolToBitmap(false)
-}
-
-func putFloat32(b *array.Float32Builder, v float32) {
-	if b.Len() == b.Cap() {
-		b.Reserve(1)
-	}
-	b.UnsafeAppend(v)
-}
-
-func nullFloat32(b *array.Float32Builder) {
-	if b.Len() == b.Cap() {
-		b.Reserve(1)
-	}
-	b.UnsafeAppendBoolToBitmap(false)
-}
-
-func putFloat64(b *array.Float64Builder, v float64) {
-	if b.Len() == b.Cap() {
-		b.Reserve(1)
-	}
-	b.UnsafeAppend(v)
-}
-
-func nullFloat64(b *array.Float64Builder) {
-	if b.Len() == b.Cap() {
-		b.Reserve(1)
-	}
-	b.UnsafeAppendBoolToBitmap(false)
-}
-
-func putDate32(b *array.Date32Builder, v arrow.Date32) {
-	if b.Len() == b.Cap() {
-		b.Reserve(1)
-	}
-	b.UnsafeAppend(v)
-}
-
-func nullDate32(b *array.Date32Builder) {
-	if b.Len() == b.Cap() {
-		b.Reserve(1)
-	}
-	b.UnsafeAppendBoolToBitmap(false)
-}
-
-func putDate64(b *array.Date64Builder, v arrow.Date64) {
-	if b.Len() == b.Cap() {
-		b.Reserve(1)
-	}
-	b.UnsafeAppend(v)
-}
-
-func nullDate64(b *array.Date64Builder) {
-	if b.Len() == b.Cap() {
-		b.Reserve(1)
-	}
-	b.UnsafeAppendBoolToBitmap(false)
-}
-
-func putDecimal128(b *array.Decimal128Builder, v decimal128.Num) {
-	if b.Len() == b.Cap() {
-		b.Reserve(1)
-	}
-	b.UnsafeAppend(v)
-}
-
-func nullDecimal128(b *array.Decimal128Builder) {
-	if b.Len() == b.Cap() {
-		b.Reserve(1)
-	}
-	b.UnsafeAppendBoolToBitmap(false)
-}
-
-func putBoolean(b *array.BooleanBuilder, v bool) {
-	if b.Len() == b.Cap() {
-		b.Reserve(1)
-	}
-	b.UnsafeAppend(v)
-}
-
-func nullBoolean(b *array.BooleanBuilder) {
-	if b.Len() == b.Cap() {
-		b.Reserve(1)
-	}
-	b.UnsafeAppendBoolToBitmap(false)
-}
-
-// appendBytes appends a string value. When the data buffer is full it
-// grows to hold the rows already reserved at the average length so far (at
-// least doubling), so a reserved block costs a handful of allocations.
-func appendBytes(b *array.StringBuilder, t []byte) {
-	if b.Len() == b.Cap() {
-		b.Reserve(1)
-	}
-	if b.DataLen()+len(t) > b.DataCap() {
-		need := max(len(t), b.DataCap())
-		if n := b.Len(); n > 0 {
-			need = max(need, (b.DataLen()/n+1)*(b.Cap()-n))
-		}
-		b.ReserveData(need)
-	}
-	b.UnsafeAppend(t)
-}
 
 // text returns the text of a scalar span (string content unescaped, a number
 // as written), and false for anything else.
@@ -215,7 +52,7 @@ func (st *State) bad1(col int, v []byte, sp Span, why string) bool {
 
 // AppendString appends a VARCHAR: string content, a number or boolean as its
 // literal text, an object or array as its JSON text.
-func AppendString(b *array.StringBuilder, v []byte, sp Span, st *State, col int) bool {
+func AppendString(b *StringColumn, v []byte, sp Span, st *State, col int) bool {
 	if sp.Tok <= TokNull {
 		b.AppendNull() // a null string needs its offset too
 		return true
@@ -231,38 +68,38 @@ func AppendString(b *array.StringBuilder, v []byte, sp Span, st *State, col int)
 	default:
 		t = v[sp.Start:sp.End]
 	}
-	appendBytes(b, t)
+	b.Put(t)
 	return true
 }
 
 // AppendBool appends a BOOLEAN: JSON true/false, or the text true/false in
 // any case.
-func AppendBool(b *array.BooleanBuilder, v []byte, sp Span, st *State, col int) bool {
+func AppendBool(b *BoolColumn, v []byte, sp Span, st *State, col int) bool {
 	switch sp.Tok {
 	case TokTrue:
-		putBoolean(b, true)
+		b.Put(true)
 		return true
 	case TokFalse:
-		putBoolean(b, false)
+		b.Put(false)
 		return true
 	}
 	if null(sp) {
-		nullBoolean(b)
+		b.AppendNull()
 		return true
 	}
 	if sp.Tok != TokNumber && sp.Tok != TokInteger {
 		if t, ok := st.text(v, sp); ok {
 			if equalFoldASCII(t, "true") {
-				putBoolean(b, true)
+				b.Put(true)
 				return true
 			}
 			if equalFoldASCII(t, "false") {
-				putBoolean(b, false)
+				b.Put(false)
 				return true
 			}
 		}
 	}
-	nullBoolean(b)
+	b.AppendNull()
 	return st.bad1(col, v, sp, whyBool)
 }
 
@@ -341,45 +178,45 @@ func appendInt(v []byte, sp Span, st *State, col int, min, max int64) (int64, bo
 }
 
 // AppendInt8 appends a TINYINT.
-func AppendInt8(b *array.Int8Builder, v []byte, sp Span, st *State, col int) bool {
+func AppendInt8(b *Int8Column, v []byte, sp Span, st *State, col int) bool {
 	n, valid, ok := appendInt(v, sp, st, col, math.MinInt8, math.MaxInt8)
 	if valid {
-		putInt8(b, int8(n))
+		b.Put(int8(n))
 	} else {
-		nullInt8(b)
+		b.AppendNull()
 	}
 	return ok
 }
 
 // AppendInt16 appends a SMALLINT.
-func AppendInt16(b *array.Int16Builder, v []byte, sp Span, st *State, col int) bool {
+func AppendInt16(b *Int16Column, v []byte, sp Span, st *State, col int) bool {
 	n, valid, ok := appendInt(v, sp, st, col, math.MinInt16, math.MaxInt16)
 	if valid {
-		putInt16(b, int16(n))
+		b.Put(int16(n))
 	} else {
-		nullInt16(b)
+		b.AppendNull()
 	}
 	return ok
 }
 
 // AppendInt32 appends an INTEGER.
-func AppendInt32(b *array.Int32Builder, v []byte, sp Span, st *State, col int) bool {
+func AppendInt32(b *Int32Column, v []byte, sp Span, st *State, col int) bool {
 	n, valid, ok := appendInt(v, sp, st, col, math.MinInt32, math.MaxInt32)
 	if valid {
-		putInt32(b, int32(n))
+		b.Put(int32(n))
 	} else {
-		nullInt32(b)
+		b.AppendNull()
 	}
 	return ok
 }
 
 // AppendInt64 appends a BIGINT.
-func AppendInt64(b *array.Int64Builder, v []byte, sp Span, st *State, col int) bool {
+func AppendInt64(b *Int64Column, v []byte, sp Span, st *State, col int) bool {
 	n, valid, ok := appendInt(v, sp, st, col, math.MinInt64, math.MaxInt64)
 	if valid {
-		putInt64(b, n)
+		b.Put(n)
 	} else {
-		nullInt64(b)
+		b.AppendNull()
 	}
 	return ok
 }
@@ -451,44 +288,44 @@ func fastFloat(t []byte, bits int) (float64, bool) {
 }
 
 // AppendFloat32 appends a REAL: a number, or text strconv.ParseFloat takes.
-func AppendFloat32(b *array.Float32Builder, v []byte, sp Span, st *State, col int) bool {
+func AppendFloat32(b *Float32Column, v []byte, sp Span, st *State, col int) bool {
 	f, valid, ok := appendFloat(v, sp, st, col, 32)
 	if valid {
-		putFloat32(b, float32(f))
+		b.Put(float32(f))
 	} else {
-		nullFloat32(b)
+		b.AppendNull()
 	}
 	return ok
 }
 
 // AppendFloat64 appends a DOUBLE: a number, or text strconv.ParseFloat takes.
-func AppendFloat64(b *array.Float64Builder, v []byte, sp Span, st *State, col int) bool {
+func AppendFloat64(b *Float64Column, v []byte, sp Span, st *State, col int) bool {
 	f, valid, ok := appendFloat(v, sp, st, col, 64)
 	if valid {
-		putFloat64(b, f)
+		b.Put(f)
 	} else {
-		nullFloat64(b)
+		b.AppendNull()
 	}
 	return ok
 }
 
 // AppendDecimal appends a DECIMAL(p,s) exactly: a number or numeric text,
 // rounded half away from zero to the scale; too many digits is a failure.
-func AppendDecimal(b *array.Decimal128Builder, v []byte, sp Span, st *State, col int) bool {
+func AppendDecimal(b *DecimalColumn, v []byte, sp Span, st *State, col int) bool {
 	t, null, why := st.scalar(v, sp)
 	if null {
-		nullDecimal128(b)
+		b.AppendNull()
 		return true
 	}
 	if why == "" {
 		dt := b.Type().(*arrow.Decimal128Type)
 		if n, ok := ParseDecimal(t, dt.Precision, dt.Scale); ok {
-			putDecimal128(b, n)
+			b.Put(n)
 			return true
 		}
 		why = whyDecimal
 	}
-	nullDecimal128(b)
+	b.AppendNull()
 	return st.bad1(col, v, sp, why)
 }
 
@@ -632,26 +469,26 @@ func timeMillis(v []byte, sp Span, st *State, col int, p *TimeParser) (int64, bo
 }
 
 // AppendDate appends a DATE (Date32, days since the epoch, rounding down).
-func AppendDate(b *array.Date32Builder, v []byte, sp Span, st *State, col int, p *TimeParser) bool {
+func AppendDate(b *Date32Column, v []byte, sp Span, st *State, col int, p *TimeParser) bool {
 	ms, valid, ok := timeMillis(v, sp, st, col, p)
 	if valid {
 		if d, in := Days(ms); in {
-			putDate32(b, arrow.Date32(d))
+			b.Put(arrow.Date32(d))
 			return true
 		}
 		ok = st.bad1(col, v, sp, whyDate)
 	}
-	nullDate32(b)
+	b.AppendNull()
 	return ok
 }
 
 // AppendTimestamp appends a TIMESTAMP (Date64, epoch milliseconds, UTC).
-func AppendTimestamp(b *array.Date64Builder, v []byte, sp Span, st *State, col int, p *TimeParser) bool {
+func AppendTimestamp(b *Date64Column, v []byte, sp Span, st *State, col int, p *TimeParser) bool {
 	ms, valid, ok := timeMillis(v, sp, st, col, p)
 	if valid {
-		putDate64(b, arrow.Date64(ms))
+		b.Put(arrow.Date64(ms))
 	} else {
-		nullDate64(b)
+		b.AppendNull()
 	}
 	return ok
 }

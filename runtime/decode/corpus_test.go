@@ -94,20 +94,19 @@ func loadTables(t testing.TB) []*table {
 	return out
 }
 
-// run decodes msgs into a block of schema as (metadata columns filled as
-// the connector would) and returns the record, the results and the kind.
+// run decodes msgs into a block of schema as (metadata columns NULL) and
+// returns the record, the results and the kind.
 func run(t testing.TB, mem memory.Allocator, s *topic.Schema, as *arrow.Schema, msgs [][]byte, fallback bool) (arrow.RecordBatch, []bool, string) {
 	t.Helper()
-	b := array.NewRecordBuilder(mem, as)
-	defer b.Release()
 	newDec := decode.New
 	if fallback {
 		newDec = decode.NewFallback
 	}
-	d, err := newDec(s, b)
+	d, err := newDec(s, as, mem)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer d.Release()
 	var oks []bool
 	for _, m := range msgs {
 		ok := d.Decode(m)
@@ -115,13 +114,8 @@ func run(t testing.TB, mem memory.Allocator, s *topic.Schema, as *arrow.Schema, 
 			t.Fatalf("%s: Decode=%v but Err=%v", d.Kind(), ok, d.Err())
 		}
 		oks = append(oks, ok)
-		for i, f := range as.Fields() {
-			if topic.IsMetadataColumn(f.Name) {
-				b.Field(i).AppendNull()
-			}
-		}
 	}
-	return b.NewRecordBatch(), oks, d.Kind()
+	return decode.Record(d, as, mem), oks, d.Kind()
 }
 
 // recordsEqual is array.RecordEqual, except that floating point values are
@@ -302,11 +296,9 @@ func TestNewRejectsUnknownColumns(t *testing.T) {
 		arrow.NewSchema([]arrow.Field{{Name: "nope", Type: arrow.BinaryTypes.String}}, nil),
 		arrow.NewSchema([]arrow.Field{{Name: s.Fields[0].Name, Type: arrow.FixedWidthTypes.Date32}}, nil),
 	} {
-		b := array.NewRecordBuilder(mem, as)
-		if _, err := decode.New(s, b); err == nil {
+		if _, err := decode.New(s, as, mem); err == nil {
 			t.Errorf("%v accepted", as)
 		}
-		b.Release()
 	}
 }
 

@@ -9,13 +9,14 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/athena-kafka/athena-kafka/runtime/topic"
 )
 
-// Decoder decodes messages into the data columns of the block being built.
+// Decoder decodes messages into the data columns of the blocks being built.
 type Decoder interface {
-	// Decode appends exactly one value to every bound data column. It
+	// Decode appends exactly one value to every projected data column. It
 	// returns false when the message is corrupt: not one JSON object (or
 	// CSV record), in which case every column gets NULL, or a value that
 	// does not convert, which gets NULL while the rest of the row is kept.
@@ -25,6 +26,19 @@ type Decoder interface {
 	Err() error
 	// Kind is KindGenerated or KindFallback.
 	Kind() string
+	// Len is the number of rows decoded since the last Flush.
+	Len() int
+	// Flush hands over the rows decoded since the last Flush: it stores
+	// each projected data column's array in cols at the column's position
+	// in the block schema (the caller releases them) and leaves the
+	// metadata columns' positions alone.
+	Flush(cols []arrow.Array)
+	// Reserve makes room for about rows more rows (variable-width values
+	// at the average size of the last Flush), so that filling them does
+	// not grow buffers.
+	Reserve(rows int)
+	// Release frees the decoder's buffers; it is not used after.
+	Release()
 }
 
 // Decoder kinds.
@@ -57,10 +71,9 @@ type Generated struct {
 	// Names and Signatures describe the table's columns in order
 	// (topic.Field.Name and Signature).
 	Names, Signatures []string
-	// New makes a decoder. cols holds, per table column, the builder to fill,
-	// or nil when the column is not projected; every builder has the
-	// column's Arrow type.
-	New func(cols []array.Builder) Decoder
+	// New makes a decoder filling cols: cols.At(i) is the column of table
+	// column i, or nil when it is not projected.
+	New func(cols *Columns) Decoder
 }
 
 var registry = struct {
@@ -90,23 +103,26 @@ func Registered(fingerprint string) (*Generated, bool) {
 // ErrColumn is wrapped by New's errors about the builder's columns.
 var ErrColumn = errors.New("decode: column does not match the topic schema")
 
-// binding is one projected data column: its field and its builder.
+// binding is one projected data column: its field and its position in the
+// block schema.
 type binding struct {
-	field   *topic.Field
-	builder array.Builder
+	field *topic.Field
+	index int // in s.Fields
+	pos   int
 }
 
-func bind(s *topic.Schema, b *array.RecordBuilder) ([]binding, error) {
+func bind(s *topic.Schema, block *arrow.Schema) ([]binding, error) {
 	var out []binding
 	seen := map[*topic.Field]bool{}
-	for i, af := range b.Schema().Fields() {
+	for i, af := range block.Fields() {
 		if topic.IsMetadataColumn(af.Name) {
 			continue
 		}
-		f := findField(s, af.Name)
-		if f == nil {
+		k := findField(s, af.Name)
+		if k < 0 {
 			return nil, fmt.Errorf("%w: %q is not a column of topic %q", ErrColumn, af.Name, s.TopicName)
 		}
+		f := &s.Fields[k]
 		if seen[f] {
 			return nil, fmt.Errorf("%w: %q is projected twice", ErrColumn, af.Name)
 		}
@@ -114,60 +130,74 @@ func bind(s *topic.Schema, b *array.RecordBuilder) ([]binding, error) {
 		if !arrow.TypeEqual(af.Type, f.ArrowType()) {
 			return nil, fmt.Errorf("%w: %q is %s in the block but %s (%q) in the topic schema", ErrColumn, af.Name, af.Type, f.ArrowType(), f.Type)
 		}
-		out = append(out, binding{f, b.Field(i)})
+		out = append(out, binding{f, k, i})
 	}
 	return out, nil
 }
 
-func findField(s *topic.Schema, name string) *topic.Field {
+func findField(s *topic.Schema, name string) int {
 	for i := range s.Fields {
 		if s.Fields[i].Name == name {
-			return &s.Fields[i]
+			return i
 		}
 	}
 	for i := range s.Fields {
 		if strings.EqualFold(s.Fields[i].Name, name) {
-			return &s.Fields[i]
+			return i
 		}
 	}
-	return nil
+	return -1
 }
 
-// New returns a decoder that fills the data columns of b (the projected
-// request schema: any subset of the table's columns, in any order; metadata
-// columns are left to the caller). It uses the generated decoder registered
-// for s's fingerprint when every projected column matches it, else the
-// fallback, and logs that once per table.
-func New(s *topic.Schema, b *array.RecordBuilder) (Decoder, error) {
-	binds, err := bind(s, b)
+// New returns a decoder that fills the data columns of block (the
+// projected request schema: any subset of the table's columns, in any
+// order; metadata columns are left to the caller) with buffers from mem.
+// It uses the generated decoder registered for s's fingerprint when every
+// projected column matches it, else the fallback, and logs that once per
+// table.
+func New(s *topic.Schema, block *arrow.Schema, mem memory.Allocator) (Decoder, error) {
+	binds, err := bind(s, block)
 	if err != nil {
 		return nil, err
 	}
 	if g, ok := Registered(s.Fingerprint()); ok && generatedEnabled {
-		if cols, ok := generatedCols(g, binds); ok {
+		if cols, ok := generatedCols(g, binds, mem); ok {
 			return g.New(cols), nil
 		}
 	}
 	logFallback(s)
-	return newFallback(s, binds), nil
+	return newFallback(s, newColumns(s, binds, mem)), nil
 }
 
 // NewFallback is New without generated decoders: the reflective fallback,
 // whatever is registered. Tests and benchmarks compare the two with it.
-func NewFallback(s *topic.Schema, b *array.RecordBuilder) (Decoder, error) {
-	binds, err := bind(s, b)
+func NewFallback(s *topic.Schema, block *arrow.Schema, mem memory.Allocator) (Decoder, error) {
+	binds, err := bind(s, block)
 	if err != nil {
 		return nil, err
 	}
-	return newFallback(s, binds), nil
+	return newFallback(s, newColumns(s, binds, mem)), nil
+}
+
+// newColumns makes the columns of the bound fields, indexed by their
+// position in s.
+func newColumns(s *topic.Schema, binds []binding, mem memory.Allocator) *Columns {
+	cs := &Columns{byTable: make([]Column, len(s.Fields))}
+	for _, bd := range binds {
+		c := NewColumn(bd.field, mem)
+		cs.byTable[bd.index] = c
+		cs.list = append(cs.list, c)
+		cs.pos = append(cs.pos, bd.pos)
+	}
+	return cs
 }
 
 // GeneratedEnabled reports whether generated decoders are used at all; the
 // nogenerated build tag switches them off.
 func GeneratedEnabled() bool { return generatedEnabled }
 
-func generatedCols(g *Generated, binds []binding) ([]array.Builder, bool) {
-	cols := make([]array.Builder, len(g.Names))
+func generatedCols(g *Generated, binds []binding, mem memory.Allocator) (*Columns, bool) {
+	cs := &Columns{byTable: make([]Column, len(g.Names))}
 	for _, bd := range binds {
 		k := -1
 		for j, n := range g.Names {
@@ -179,9 +209,12 @@ func generatedCols(g *Generated, binds []binding) ([]array.Builder, bool) {
 		if k < 0 || g.Signatures[k] != bd.field.Signature() {
 			return nil, false
 		}
-		cols[k] = bd.builder
+		c := NewColumn(bd.field, mem)
+		cs.byTable[k] = c
+		cs.list = append(cs.list, c)
+		cs.pos = append(cs.pos, bd.pos)
 	}
-	return cols, true
+	return cs, true
 }
 
 func logFallback(s *topic.Schema) {
@@ -194,4 +227,24 @@ func logFallback(s *topic.Schema) {
 		slog.Info("decode: no generated decoder for this schema; using the fallback (run go generate and redeploy to get one)",
 			"topic", s.TopicName, "fingerprint", s.Fingerprint())
 	}
+}
+
+// Record flushes d into a record of block, the schema d was made for; its
+// metadata columns, which d does not fill, are all NULL. Tests, tools and
+// benchmarks read decoders with it; the connector fills the metadata.
+func Record(d Decoder, block *arrow.Schema, mem memory.Allocator) arrow.RecordBatch {
+	rows := d.Len()
+	cols := make([]arrow.Array, block.NumFields())
+	d.Flush(cols)
+	for i, f := range block.Fields() {
+		if cols[i] == nil {
+			cols[i] = array.MakeArrayOfNull(mem, f.Type, rows)
+		}
+	}
+	defer func() {
+		for _, c := range cols {
+			c.Release()
+		}
+	}()
+	return array.NewRecordBatch(block, cols, int64(rows))
 }

@@ -4,8 +4,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/apache/arrow-go/v18/arrow/array"
-
 	"github.com/athena-kafka/athena-kafka/runtime/topic"
 )
 
@@ -21,7 +19,7 @@ type plan struct {
 	names  []string
 	root   *pathNode // JSON
 	csvIdx [][]int   // CSV: field index -> columns
-	makers []func(array.Builder) appender
+	makers []func(Column) appender
 }
 
 // pathNode is one key of the JSON mapping paths.
@@ -102,72 +100,73 @@ func compile(s *topic.Schema) *plan {
 	return actual.(*plan)
 }
 
-// maker binds a column's conversion to its builder: the type assertion
+// maker binds a column's conversion to its column: the type assertion
 // happens once per decoder, not per value.
-func maker(f *topic.Field) func(array.Builder) appender {
+func maker(f *topic.Field) func(Column) appender {
 	switch f.Kind {
 	case topic.Boolean:
-		return func(b array.Builder) appender {
-			bb := b.(*array.BooleanBuilder)
-			return func(v []byte, sp Span, st *State, col int) bool { return AppendBool(bb, v, sp, st, col) }
+		return func(c Column) appender {
+			cc := c.(*BoolColumn)
+			return func(v []byte, sp Span, st *State, col int) bool { return AppendBool(cc, v, sp, st, col) }
 		}
 	case topic.TinyInt:
-		return func(b array.Builder) appender {
-			bb := b.(*array.Int8Builder)
-			return func(v []byte, sp Span, st *State, col int) bool { return AppendInt8(bb, v, sp, st, col) }
+		return func(c Column) appender {
+			cc := c.(*Int8Column)
+			return func(v []byte, sp Span, st *State, col int) bool { return AppendInt8(cc, v, sp, st, col) }
 		}
 	case topic.SmallInt:
-		return func(b array.Builder) appender {
-			bb := b.(*array.Int16Builder)
-			return func(v []byte, sp Span, st *State, col int) bool { return AppendInt16(bb, v, sp, st, col) }
+		return func(c Column) appender {
+			cc := c.(*Int16Column)
+			return func(v []byte, sp Span, st *State, col int) bool { return AppendInt16(cc, v, sp, st, col) }
 		}
 	case topic.Integer:
-		return func(b array.Builder) appender {
-			bb := b.(*array.Int32Builder)
-			return func(v []byte, sp Span, st *State, col int) bool { return AppendInt32(bb, v, sp, st, col) }
+		return func(c Column) appender {
+			cc := c.(*Int32Column)
+			return func(v []byte, sp Span, st *State, col int) bool { return AppendInt32(cc, v, sp, st, col) }
 		}
 	case topic.BigInt:
-		return func(b array.Builder) appender {
-			bb := b.(*array.Int64Builder)
-			return func(v []byte, sp Span, st *State, col int) bool { return AppendInt64(bb, v, sp, st, col) }
+		return func(c Column) appender {
+			cc := c.(*Int64Column)
+			return func(v []byte, sp Span, st *State, col int) bool { return AppendInt64(cc, v, sp, st, col) }
 		}
 	case topic.Real:
-		return func(b array.Builder) appender {
-			bb := b.(*array.Float32Builder)
-			return func(v []byte, sp Span, st *State, col int) bool { return AppendFloat32(bb, v, sp, st, col) }
+		return func(c Column) appender {
+			cc := c.(*Float32Column)
+			return func(v []byte, sp Span, st *State, col int) bool { return AppendFloat32(cc, v, sp, st, col) }
 		}
 	case topic.Double:
-		return func(b array.Builder) appender {
-			bb := b.(*array.Float64Builder)
-			return func(v []byte, sp Span, st *State, col int) bool { return AppendFloat64(bb, v, sp, st, col) }
+		return func(c Column) appender {
+			cc := c.(*Float64Column)
+			return func(v []byte, sp Span, st *State, col int) bool { return AppendFloat64(cc, v, sp, st, col) }
 		}
 	case topic.Decimal:
-		return func(b array.Builder) appender {
-			bb := b.(*array.Decimal128Builder)
-			return func(v []byte, sp Span, st *State, col int) bool { return AppendDecimal(bb, v, sp, st, col) }
+		return func(c Column) appender {
+			cc := c.(*DecimalColumn)
+			return func(v []byte, sp Span, st *State, col int) bool { return AppendDecimal(cc, v, sp, st, col) }
 		}
 	case topic.Date:
 		tp := NewTimeParser(f.Time)
-		return func(b array.Builder) appender {
-			bb := b.(*array.Date32Builder)
-			return func(v []byte, sp Span, st *State, col int) bool { return AppendDate(bb, v, sp, st, col, tp) }
+		return func(c Column) appender {
+			cc := c.(*Date32Column)
+			return func(v []byte, sp Span, st *State, col int) bool { return AppendDate(cc, v, sp, st, col, tp) }
 		}
 	case topic.Timestamp:
 		tp := NewTimeParser(f.Time)
-		return func(b array.Builder) appender {
-			bb := b.(*array.Date64Builder)
-			return func(v []byte, sp Span, st *State, col int) bool { return AppendTimestamp(bb, v, sp, st, col, tp) }
+		return func(c Column) appender {
+			cc := c.(*Date64Column)
+			return func(v []byte, sp Span, st *State, col int) bool { return AppendTimestamp(cc, v, sp, st, col, tp) }
 		}
 	}
-	return func(b array.Builder) appender {
-		bb := b.(*array.StringBuilder)
-		return func(v []byte, sp Span, st *State, col int) bool { return AppendString(bb, v, sp, st, col) }
+	return func(c Column) appender {
+		cc := c.(*StringColumn)
+		return func(v []byte, sp Span, st *State, col int) bool { return AppendString(cc, v, sp, st, col) }
 	}
 }
 
 // fallback decodes any schema through a cached plan.
 type fallback struct {
 	State
+	*Columns
 	p     *plan
 	apps  []appender // per column; nil when not projected
 	spans []Span
@@ -175,15 +174,13 @@ type fallback struct {
 	csv   CSV
 }
 
-func newFallback(s *topic.Schema, binds []binding) *fallback {
+func newFallback(s *topic.Schema, cols *Columns) *fallback {
 	p := compile(s)
-	d := &fallback{p: p, apps: make([]appender, len(p.names)), spans: make([]Span, len(p.names))}
+	d := &fallback{Columns: cols, p: p, apps: make([]appender, len(p.names)), spans: make([]Span, len(p.names))}
 	d.Names = p.names
-	for _, bd := range binds {
-		for i := range s.Fields {
-			if &s.Fields[i] == bd.field {
-				d.apps[i] = p.makers[i](bd.builder)
-			}
+	for i := range p.names {
+		if c := cols.At(i); c != nil {
+			d.apps[i] = p.makers[i](c)
 		}
 	}
 	return d

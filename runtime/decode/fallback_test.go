@@ -28,12 +28,12 @@ func TestFallbackSeedJSON(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.DefaultAllocator)
 	defer mem.AssertSize(t, 0)
 	s := loadSchema(t, "datatypejson")
-	b := array.NewRecordBuilder(mem, s.Arrow(topic.ArrowOptions{NoMetadataColumns: true}))
-	defer b.Release()
-	d, err := New(s, b)
+	as := s.Arrow(topic.ArrowOptions{NoMetadataColumns: true})
+	d, err := New(s, as, mem)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer d.Release()
 	msgs := []string{
 		`{"intcol":7,"varcharcol":"a\u00e9\"b","booleancol":"TRUE","bigintcol":"-9223372036854775808","doublecol":1.5e3,"smallintcol":-32768,"tinyintcol":127,"datecol":"2020-02-29","timestampcol":"2020-02-29 12:34:56.789"}`,
 		`{"intcol":1.0,"varcharcol":{"x": [1, 2]},"booleancol":1,"datecol":"2020-02-30","extra":[{"deep":null}]}`,
@@ -46,7 +46,7 @@ func TestFallbackSeedJSON(t *testing.T) {
 			t.Errorf("msg %d: ok=%v err=%v", i, got, d.Err())
 		}
 	}
-	rec := b.NewRecordBatch()
+	rec := Record(d, as, mem)
 	defer rec.Release()
 	ints := rec.Column(0).(*array.Int32)
 	if ints.Value(0) != 7 || !ints.IsNull(1) || !ints.IsNull(2) || ints.Value(3) != 2 {

@@ -4,8 +4,10 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/athena-kafka/athena-kafka/runtime/topic"
 )
 
 func BenchmarkMicroYMDHMS(b *testing.B) {
@@ -32,32 +34,31 @@ func BenchmarkMicroInt(b *testing.B) {
 	}
 }
 func BenchmarkMicroAppendInt32(b *testing.B) {
-	bb := array.NewInt32Builder(memory.NewGoAllocator())
-	bb.Reserve(1 << 16)
+	bb := newFixed[int32](arrow.PrimitiveTypes.Int32, memory.NewGoAllocator())
+	bb.reserve(1 << 16)
 	var st State
 	v := []byte("12345")
 	sp := Span{Start: 0, End: 5, Tok: TokNumber}
 	for i := 0; i < b.N; i++ {
 		AppendInt32(bb, v, sp, &st, 0)
 		if bb.Len() == 1<<16 {
-			bb.NewArray().Release()
-			bb.Reserve(1 << 16)
+			bb.take().Release()
+			bb.reserve(1 << 16)
 		}
 	}
 }
 func BenchmarkMicroAppendString(b *testing.B) {
-	bb := array.NewStringBuilder(memory.NewGoAllocator())
-	bb.Reserve(1 << 16)
-	bb.ReserveData(1 << 16 * 40)
+	bb := NewColumn(&topic.Field{Kind: topic.Varchar}, memory.NewGoAllocator()).(*StringColumn)
+	bb.reserve(1 << 16)
+	bb.growData(1 << 16 * 40)
 	var st State
 	v := []byte("bravo golf 123 lorem ipsum dolor sit")
 	sp := Span{Start: 0, End: len(v), Tok: TokString}
 	for i := 0; i < b.N; i++ {
 		AppendString(bb, v, sp, &st, 0)
 		if bb.Len() == 1<<16 {
-			bb.NewArray().Release()
-			bb.Reserve(1 << 16)
-			bb.ReserveData(1 << 16 * 40)
+			bb.take().Release()
+			bb.reserve(1 << 16)
 		}
 	}
 }
