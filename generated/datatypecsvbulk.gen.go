@@ -77,77 +77,57 @@ func (d *datatypecsvbulkDecoder) Kind() string {
 	return decode.KindGenerated
 }
 
-// Decode appends one row to the projected columns; see decode.Decoder.
+// Decode appends one row to the projected columns; see decode.Decoder. Values are
+// read straight into the columns; a message the fast path does not take as it
+// is (a syntax error, a repeated key) is decoded again by the fallback.
 func (d *datatypecsvbulkDecoder) Decode(v []byte) bool {
 	d.Begin()
-	var s [8]decode.Span
+	row := d.Len()
+	ok := true
 	r := &d.csv
 	r.Reset(v, ',')
-	s[0] = r.IntField()
-	s[1] = r.Field()
-	s[2] = r.Field()
-	s[3] = r.IntField()
-	s[4] = r.FloatField()
-	s[5] = r.IntField()
-	s[6] = r.IntField()
-	s[7] = r.FloatField()
-	if !r.Rest() {
-		d.CSVFailed(r, v)
-		return d.nulls()
-	}
-	ok := true
 	if d.c0 != nil {
-		ok = decode.AppendInt32(d.c0, v, s[0], &d.State, 0) && ok
+		ok = r.ReadInt32(d.c0, &d.State, 0) && ok
+	} else {
+		r.Field()
 	}
 	if d.c1 != nil {
-		ok = decode.AppendString(d.c1, v, s[1], &d.State, 1) && ok
+		ok = r.ReadString(d.c1, &d.State, 1) && ok
+	} else {
+		r.Field()
 	}
 	if d.c2 != nil {
-		ok = decode.AppendBool(d.c2, v, s[2], &d.State, 2) && ok
+		ok = r.ReadBool(d.c2, &d.State, 2) && ok
+	} else {
+		r.Field()
 	}
 	if d.c3 != nil {
-		ok = decode.AppendInt64(d.c3, v, s[3], &d.State, 3) && ok
+		ok = r.ReadInt64(d.c3, &d.State, 3) && ok
+	} else {
+		r.Field()
 	}
 	if d.c4 != nil {
-		ok = decode.AppendFloat64(d.c4, v, s[4], &d.State, 4) && ok
+		ok = r.ReadFloat64(d.c4, &d.State, 4) && ok
+	} else {
+		r.Field()
 	}
 	if d.c5 != nil {
-		ok = decode.AppendInt16(d.c5, v, s[5], &d.State, 5) && ok
+		ok = r.ReadInt16(d.c5, &d.State, 5) && ok
+	} else {
+		r.Field()
 	}
 	if d.c6 != nil {
-		ok = decode.AppendInt8(d.c6, v, s[6], &d.State, 6) && ok
+		ok = r.ReadInt8(d.c6, &d.State, 6) && ok
+	} else {
+		r.Field()
 	}
 	if d.c7 != nil {
-		ok = decode.AppendFloat64(d.c7, v, s[7], &d.State, 7) && ok
+		ok = r.ReadFloat64(d.c7, &d.State, 7) && ok
+	} else {
+		r.Field()
+	}
+	if !r.Rest() {
+		return d.Slow(&d.State, v, row)
 	}
 	return ok
-}
-
-// nulls appends NULL to every projected column of a corrupt message.
-func (d *datatypecsvbulkDecoder) nulls() bool {
-	if d.c0 != nil {
-		d.c0.AppendNull()
-	}
-	if d.c1 != nil {
-		d.c1.AppendNull()
-	}
-	if d.c2 != nil {
-		d.c2.AppendNull()
-	}
-	if d.c3 != nil {
-		d.c3.AppendNull()
-	}
-	if d.c4 != nil {
-		d.c4.AppendNull()
-	}
-	if d.c5 != nil {
-		d.c5.AppendNull()
-	}
-	if d.c6 != nil {
-		d.c6.AppendNull()
-	}
-	if d.c7 != nil {
-		d.c7.AppendNull()
-	}
-	return false
 }

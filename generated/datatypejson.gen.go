@@ -86,10 +86,14 @@ func (d *datatypejsonDecoder) Kind() string {
 	return decode.KindGenerated
 }
 
-// Decode appends one row to the projected columns; see decode.Decoder.
+// Decode appends one row to the projected columns; see decode.Decoder. Values are
+// read straight into the columns; a message the fast path does not take as it
+// is (a syntax error, a repeated key) is decoded again by the fallback.
 func (d *datatypejsonDecoder) Decode(v []byte) bool {
 	d.Begin()
-	var s [9]decode.Span
+	row := d.Len()
+	ok := true
+	var have [1]uint64
 	c := &d.cur
 	c.Reset(v)
 	if c.Enter() {
@@ -180,23 +184,95 @@ func (d *datatypejsonDecoder) Decode(v []byte) bool {
 			}
 			switch kid {
 			case 0:
-				s[0] = c.NumberValue()
+				if have[0]&uint64(0x10) != 0 {
+					return d.Slow(&d.State, v, row)
+				}
+				have[0] |= uint64(0x10)
+				if d.c0 != nil {
+					ok = c.ReadInt32(d.c0, &d.State, 0) && ok
+				} else {
+					c.Skip()
+				}
 			case 1:
-				s[1] = c.StringValue()
+				if have[0]&uint64(0x100) != 0 {
+					return d.Slow(&d.State, v, row)
+				}
+				have[0] |= uint64(0x100)
+				if d.c1 != nil {
+					ok = c.ReadString(d.c1, &d.State, 1) && ok
+				} else {
+					c.Skip()
+				}
 			case 2:
-				s[2] = c.Value()
+				if have[0]&uint64(0x2) != 0 {
+					return d.Slow(&d.State, v, row)
+				}
+				have[0] |= uint64(0x2)
+				if d.c2 != nil {
+					ok = c.ReadBool(d.c2, &d.State, 2) && ok
+				} else {
+					c.Skip()
+				}
 			case 3:
-				s[3] = c.NumberValue()
+				if have[0]&uint64(0x1) != 0 {
+					return d.Slow(&d.State, v, row)
+				}
+				have[0] |= uint64(0x1)
+				if d.c3 != nil {
+					ok = c.ReadInt64(d.c3, &d.State, 3) && ok
+				} else {
+					c.Skip()
+				}
 			case 4:
-				s[4] = c.NumberValue()
+				if have[0]&uint64(0x8) != 0 {
+					return d.Slow(&d.State, v, row)
+				}
+				have[0] |= uint64(0x8)
+				if d.c4 != nil {
+					ok = c.ReadFloat64(d.c4, &d.State, 4) && ok
+				} else {
+					c.Skip()
+				}
 			case 5:
-				s[5] = c.NumberValue()
+				if have[0]&uint64(0x20) != 0 {
+					return d.Slow(&d.State, v, row)
+				}
+				have[0] |= uint64(0x20)
+				if d.c5 != nil {
+					ok = c.ReadInt16(d.c5, &d.State, 5) && ok
+				} else {
+					c.Skip()
+				}
 			case 6:
-				s[6] = c.NumberValue()
+				if have[0]&uint64(0x80) != 0 {
+					return d.Slow(&d.State, v, row)
+				}
+				have[0] |= uint64(0x80)
+				if d.c6 != nil {
+					ok = c.ReadInt8(d.c6, &d.State, 6) && ok
+				} else {
+					c.Skip()
+				}
 			case 7:
-				s[7] = c.StringValue()
+				if have[0]&uint64(0x4) != 0 {
+					return d.Slow(&d.State, v, row)
+				}
+				have[0] |= uint64(0x4)
+				if d.c7 != nil {
+					ok = c.ReadDate(d.c7, &d.State, 7, datatypejsonTime7) && ok
+				} else {
+					c.Skip()
+				}
 			case 8:
-				s[8] = c.StringValue()
+				if have[0]&uint64(0x40) != 0 {
+					return d.Slow(&d.State, v, row)
+				}
+				have[0] |= uint64(0x40)
+				if d.c8 != nil {
+					ok = c.ReadTimestamp(d.c8, &d.State, 8, datatypejsonTime8) && ok
+				} else {
+					c.Skip()
+				}
 			default:
 				c.Skip()
 			}
@@ -207,68 +283,34 @@ func (d *datatypejsonDecoder) Decode(v []byte) bool {
 		}
 	}
 	if !c.Finish() {
-		d.JSONFailed(c, v)
-		return d.nulls()
+		return d.Slow(&d.State, v, row)
 	}
-	ok := true
-	if d.c0 != nil {
-		ok = decode.AppendInt32(d.c0, v, s[0], &d.State, 0) && ok
-	}
-	if d.c1 != nil {
-		ok = decode.AppendString(d.c1, v, s[1], &d.State, 1) && ok
-	}
-	if d.c2 != nil {
-		ok = decode.AppendBool(d.c2, v, s[2], &d.State, 2) && ok
-	}
-	if d.c3 != nil {
-		ok = decode.AppendInt64(d.c3, v, s[3], &d.State, 3) && ok
-	}
-	if d.c4 != nil {
-		ok = decode.AppendFloat64(d.c4, v, s[4], &d.State, 4) && ok
-	}
-	if d.c5 != nil {
-		ok = decode.AppendInt16(d.c5, v, s[5], &d.State, 5) && ok
-	}
-	if d.c6 != nil {
-		ok = decode.AppendInt8(d.c6, v, s[6], &d.State, 6) && ok
-	}
-	if d.c7 != nil {
-		ok = decode.AppendDate(d.c7, v, s[7], &d.State, 7, datatypejsonTime7) && ok
-	}
-	if d.c8 != nil {
-		ok = decode.AppendTimestamp(d.c8, v, s[8], &d.State, 8, datatypejsonTime8) && ok
-	}
-	return ok
-}
-
-// nulls appends NULL to every projected column of a corrupt message.
-func (d *datatypejsonDecoder) nulls() bool {
-	if d.c0 != nil {
+	if d.c0 != nil && have[0]&uint64(0x10) == 0 {
 		d.c0.AppendNull()
 	}
-	if d.c1 != nil {
+	if d.c1 != nil && have[0]&uint64(0x100) == 0 {
 		d.c1.AppendNull()
 	}
-	if d.c2 != nil {
+	if d.c2 != nil && have[0]&uint64(0x2) == 0 {
 		d.c2.AppendNull()
 	}
-	if d.c3 != nil {
+	if d.c3 != nil && have[0]&uint64(0x1) == 0 {
 		d.c3.AppendNull()
 	}
-	if d.c4 != nil {
+	if d.c4 != nil && have[0]&uint64(0x8) == 0 {
 		d.c4.AppendNull()
 	}
-	if d.c5 != nil {
+	if d.c5 != nil && have[0]&uint64(0x20) == 0 {
 		d.c5.AppendNull()
 	}
-	if d.c6 != nil {
+	if d.c6 != nil && have[0]&uint64(0x80) == 0 {
 		d.c6.AppendNull()
 	}
-	if d.c7 != nil {
+	if d.c7 != nil && have[0]&uint64(0x4) == 0 {
 		d.c7.AppendNull()
 	}
-	if d.c8 != nil {
+	if d.c8 != nil && have[0]&uint64(0x40) == 0 {
 		d.c8.AppendNull()
 	}
-	return false
+	return ok
 }

@@ -169,10 +169,14 @@ func (d *ordersDecoder) Kind() string {
 	return decode.KindGenerated
 }
 
-// Decode appends one row to the projected columns; see decode.Decoder.
+// Decode appends one row to the projected columns; see decode.Decoder. Values are
+// read straight into the columns; a message the fast path does not take as it
+// is (a syntax error, a repeated key) is decoded again by the fallback.
 func (d *ordersDecoder) Decode(v []byte) bool {
 	d.Begin()
-	var s [28]decode.Span
+	row := d.Len()
+	ok := true
+	var have [1]uint64
 	c := &d.cur
 	c.Reset(v)
 	if c.Enter() {
@@ -376,12 +380,22 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 			}
 			switch kid {
 			case 0:
+				if have[0]&uint64(0x10000) != 0 {
+					return d.Slow(&d.State, v, row)
+				}
+				have[0] |= uint64(0x10000)
 				sp := c.Value()
-				s[0] = sp
-				s[27] = sp
+				if d.c0 != nil {
+					ok = decode.AppendInt64(d.c0, v, sp, &d.State, 0) && ok
+				}
+				if d.c27 != nil {
+					ok = decode.AppendString(d.c27, v, sp, &d.State, 27) && ok
+				}
 			case 1:
-				s[1] = decode.Span{}
-				s[2] = decode.Span{}
+				if have[0]&uint64(0x80) != 0 {
+					return d.Slow(&d.State, v, row)
+				}
+				have[0] |= uint64(0x80)
 				if c.Peek() == '{' {
 					start := c.Pos()
 					if c.Enter() {
@@ -413,9 +427,20 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 							}
 							switch kid {
 							case 0:
-								s[1] = c.StringValue()
+								if have[0]&uint64(0x100) != 0 {
+									return d.Slow(&d.State, v, row)
+								}
+								have[0] |= uint64(0x100)
+								if d.c1 != nil {
+									ok = c.ReadString(d.c1, &d.State, 1) && ok
+								} else {
+									c.Skip()
+								}
 							case 1:
-								s[2] = decode.Span{}
+								if have[0]&uint64(0x200) != 0 {
+									return d.Slow(&d.State, v, row)
+								}
+								have[0] |= uint64(0x200)
 								if c.Peek() == '{' {
 									if c.Enter() {
 										next := 0
@@ -439,7 +464,15 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 											}
 											switch kid {
 											case 0:
-												s[2] = c.NumberValue()
+												if have[0]&uint64(0x400) != 0 {
+													return d.Slow(&d.State, v, row)
+												}
+												have[0] |= uint64(0x400)
+												if d.c2 != nil {
+													ok = c.ReadInt32(d.c2, &d.State, 2) && ok
+												} else {
+													c.Skip()
+												}
 											default:
 												c.Skip()
 											}
@@ -461,19 +494,35 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 							}
 						}
 					}
-					s[3] = decode.Span{
+					sp := decode.Span{
 						End:   c.Pos(),
 						Start: start,
 						Tok:   decode.TokObject,
 					}
+					if d.c3 != nil {
+						ok = decode.AppendString(d.c3, v, sp, &d.State, 3) && ok
+					}
 				} else {
 					sp := c.Value()
-					s[3] = sp
+					if d.c3 != nil {
+						ok = decode.AppendString(d.c3, v, sp, &d.State, 3) && ok
+					}
 				}
 			case 2:
-				s[4] = c.NumberValue()
+				if have[0]&uint64(0x2) != 0 {
+					return d.Slow(&d.State, v, row)
+				}
+				have[0] |= uint64(0x2)
+				if d.c4 != nil {
+					ok = c.ReadDecimal(d.c4, &d.State, 4) && ok
+				} else {
+					c.Skip()
+				}
 			case 3:
-				s[5] = decode.Span{}
+				if have[0]&uint64(0x4) != 0 {
+					return d.Slow(&d.State, v, row)
+				}
+				have[0] |= uint64(0x4)
 				if c.Peek() == '{' {
 					if c.Enter() {
 						next := 0
@@ -497,7 +546,15 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 							}
 							switch kid {
 							case 0:
-								s[5] = c.NumberValue()
+								if have[0]&uint64(0x8) != 0 {
+									return d.Slow(&d.State, v, row)
+								}
+								have[0] |= uint64(0x8)
+								if d.c5 != nil {
+									ok = c.ReadDecimal(d.c5, &d.State, 5) && ok
+								} else {
+									c.Skip()
+								}
 							default:
 								c.Skip()
 							}
@@ -511,27 +568,110 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 					c.Skip()
 				}
 			case 4:
-				s[6] = c.NumberValue()
+				if have[0]&uint64(0x1000000) != 0 {
+					return d.Slow(&d.State, v, row)
+				}
+				have[0] |= uint64(0x1000000)
+				if d.c6 != nil {
+					ok = c.ReadFloat32(d.c6, &d.State, 6) && ok
+				} else {
+					c.Skip()
+				}
 			case 5:
-				s[7] = c.NumberValue()
+				if have[0]&uint64(0x2000000) != 0 {
+					return d.Slow(&d.State, v, row)
+				}
+				have[0] |= uint64(0x2000000)
+				if d.c7 != nil {
+					ok = c.ReadFloat32(d.c7, &d.State, 7) && ok
+				} else {
+					c.Skip()
+				}
 			case 6:
-				s[8] = c.NumberValue()
+				if have[0]&uint64(0x40000) != 0 {
+					return d.Slow(&d.State, v, row)
+				}
+				have[0] |= uint64(0x40000)
+				if d.c8 != nil {
+					ok = c.ReadFloat64(d.c8, &d.State, 8) && ok
+				} else {
+					c.Skip()
+				}
 			case 7:
-				s[9] = c.NumberValue()
+				if have[0]&uint64(0x800000) != 0 {
+					return d.Slow(&d.State, v, row)
+				}
+				have[0] |= uint64(0x800000)
+				if d.c9 != nil {
+					ok = c.ReadInt32(d.c9, &d.State, 9) && ok
+				} else {
+					c.Skip()
+				}
 			case 8:
-				s[10] = c.NumberValue()
+				if have[0]&uint64(0x10) != 0 {
+					return d.Slow(&d.State, v, row)
+				}
+				have[0] |= uint64(0x10)
+				if d.c10 != nil {
+					ok = c.ReadInt64(d.c10, &d.State, 10) && ok
+				} else {
+					c.Skip()
+				}
 			case 9:
-				s[11] = c.NumberValue()
+				if have[0]&uint64(0x40000000) != 0 {
+					return d.Slow(&d.State, v, row)
+				}
+				have[0] |= uint64(0x40000000)
+				if d.c11 != nil {
+					ok = c.ReadInt64(d.c11, &d.State, 11) && ok
+				} else {
+					c.Skip()
+				}
 			case 10:
-				s[12] = c.Value()
+				if have[0]&uint64(0x8000) != 0 {
+					return d.Slow(&d.State, v, row)
+				}
+				have[0] |= uint64(0x8000)
+				if d.c12 != nil {
+					ok = c.ReadBool(d.c12, &d.State, 12) && ok
+				} else {
+					c.Skip()
+				}
 			case 11:
-				s[13] = c.StringValue()
+				if have[0]&uint64(0x40) != 0 {
+					return d.Slow(&d.State, v, row)
+				}
+				have[0] |= uint64(0x40)
+				if d.c13 != nil {
+					ok = c.ReadString(d.c13, &d.State, 13) && ok
+				} else {
+					c.Skip()
+				}
 			case 12:
-				s[14] = c.NumberValue()
+				if have[0]&uint64(0x20000000) != 0 {
+					return d.Slow(&d.State, v, row)
+				}
+				have[0] |= uint64(0x20000000)
+				if d.c14 != nil {
+					ok = c.ReadInt8(d.c14, &d.State, 14) && ok
+				} else {
+					c.Skip()
+				}
 			case 13:
-				s[15] = c.NumberValue()
+				if have[0]&uint64(0x10000000) != 0 {
+					return d.Slow(&d.State, v, row)
+				}
+				have[0] |= uint64(0x10000000)
+				if d.c15 != nil {
+					ok = c.ReadInt16(d.c15, &d.State, 15) && ok
+				} else {
+					c.Skip()
+				}
 			case 14:
-				s[16] = decode.Span{}
+				if have[0]&uint64(0x4000000) != 0 {
+					return d.Slow(&d.State, v, row)
+				}
+				have[0] |= uint64(0x4000000)
 				if c.Peek() == '{' {
 					if c.Enter() {
 						next := 0
@@ -555,7 +695,15 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 							}
 							switch kid {
 							case 0:
-								s[16] = c.StringValue()
+								if have[0]&uint64(0x8000000) != 0 {
+									return d.Slow(&d.State, v, row)
+								}
+								have[0] |= uint64(0x8000000)
+								if d.c16 != nil {
+									ok = c.ReadDate(d.c16, &d.State, 16, ordersTime16) && ok
+								} else {
+									c.Skip()
+								}
 							default:
 								c.Skip()
 							}
@@ -569,25 +717,100 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 					c.Skip()
 				}
 			case 15:
-				s[17] = c.StringValue()
+				if have[0]&uint64(0x400000) != 0 {
+					return d.Slow(&d.State, v, row)
+				}
+				have[0] |= uint64(0x400000)
+				if d.c17 != nil {
+					ok = c.ReadTimestamp(d.c17, &d.State, 17, ordersTime17) && ok
+				} else {
+					c.Skip()
+				}
 			case 16:
-				s[18] = c.StringValue()
+				if have[0]&uint64(0x20) != 0 {
+					return d.Slow(&d.State, v, row)
+				}
+				have[0] |= uint64(0x20)
+				if d.c18 != nil {
+					ok = c.ReadTimestamp(d.c18, &d.State, 18, ordersTime18) && ok
+				} else {
+					c.Skip()
+				}
 			case 17:
-				s[19] = c.StringValue()
+				if have[0]&uint64(0x20000) != 0 {
+					return d.Slow(&d.State, v, row)
+				}
+				have[0] |= uint64(0x20000)
+				if d.c19 != nil {
+					ok = c.ReadTimestamp(d.c19, &d.State, 19, ordersTime19) && ok
+				} else {
+					c.Skip()
+				}
 			case 18:
-				s[20] = c.StringValue()
+				if have[0]&uint64(0x80000) != 0 {
+					return d.Slow(&d.State, v, row)
+				}
+				have[0] |= uint64(0x80000)
+				if d.c20 != nil {
+					ok = c.ReadTimestamp(d.c20, &d.State, 20, ordersTime20) && ok
+				} else {
+					c.Skip()
+				}
 			case 19:
-				s[21] = c.StringValue()
+				if have[0]&uint64(0x2000) != 0 {
+					return d.Slow(&d.State, v, row)
+				}
+				have[0] |= uint64(0x2000)
+				if d.c21 != nil {
+					ok = c.ReadTimestamp(d.c21, &d.State, 21, ordersTime21) && ok
+				} else {
+					c.Skip()
+				}
 			case 20:
-				s[22] = c.StringValue()
+				if have[0]&uint64(0x4000) != 0 {
+					return d.Slow(&d.State, v, row)
+				}
+				have[0] |= uint64(0x4000)
+				if d.c22 != nil {
+					ok = c.ReadTimestamp(d.c22, &d.State, 22, ordersTime22) && ok
+				} else {
+					c.Skip()
+				}
 			case 21:
-				s[23] = c.StringValue()
+				if have[0]&uint64(0x1000) != 0 {
+					return d.Slow(&d.State, v, row)
+				}
+				have[0] |= uint64(0x1000)
+				if d.c23 != nil {
+					ok = c.ReadDate(d.c23, &d.State, 23, ordersTime23) && ok
+				} else {
+					c.Skip()
+				}
 			case 22:
-				s[24] = c.StringValue()
+				if have[0]&uint64(0x800) != 0 {
+					return d.Slow(&d.State, v, row)
+				}
+				have[0] |= uint64(0x800)
+				if d.c24 != nil {
+					ok = c.ReadDate(d.c24, &d.State, 24, ordersTime24) && ok
+				} else {
+					c.Skip()
+				}
 			case 23:
-				s[25] = c.StringValue()
+				if have[0]&uint64(0x1) != 0 {
+					return d.Slow(&d.State, v, row)
+				}
+				have[0] |= uint64(0x1)
+				if d.c25 != nil {
+					ok = c.ReadString(d.c25, &d.State, 25) && ok
+				} else {
+					c.Skip()
+				}
 			case 24:
-				s[26] = decode.Span{}
+				if have[0]&uint64(0x100000) != 0 {
+					return d.Slow(&d.State, v, row)
+				}
+				have[0] |= uint64(0x100000)
 				if c.Peek() == '{' {
 					if c.Enter() {
 						next := 0
@@ -611,7 +834,15 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 							}
 							switch kid {
 							case 0:
-								s[26] = c.StringValue()
+								if have[0]&uint64(0x200000) != 0 {
+									return d.Slow(&d.State, v, row)
+								}
+								have[0] |= uint64(0x200000)
+								if d.c26 != nil {
+									ok = c.ReadString(d.c26, &d.State, 26) && ok
+								} else {
+									c.Skip()
+								}
 							default:
 								c.Skip()
 							}
@@ -634,182 +865,91 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 		}
 	}
 	if !c.Finish() {
-		d.JSONFailed(c, v)
-		return d.nulls()
+		return d.Slow(&d.State, v, row)
 	}
-	ok := true
-	if d.c0 != nil {
-		ok = decode.AppendInt64(d.c0, v, s[0], &d.State, 0) && ok
-	}
-	if d.c1 != nil {
-		ok = decode.AppendString(d.c1, v, s[1], &d.State, 1) && ok
-	}
-	if d.c2 != nil {
-		ok = decode.AppendInt32(d.c2, v, s[2], &d.State, 2) && ok
-	}
-	if d.c3 != nil {
-		ok = decode.AppendString(d.c3, v, s[3], &d.State, 3) && ok
-	}
-	if d.c4 != nil {
-		ok = decode.AppendDecimal(d.c4, v, s[4], &d.State, 4) && ok
-	}
-	if d.c5 != nil {
-		ok = decode.AppendDecimal(d.c5, v, s[5], &d.State, 5) && ok
-	}
-	if d.c6 != nil {
-		ok = decode.AppendFloat32(d.c6, v, s[6], &d.State, 6) && ok
-	}
-	if d.c7 != nil {
-		ok = decode.AppendFloat32(d.c7, v, s[7], &d.State, 7) && ok
-	}
-	if d.c8 != nil {
-		ok = decode.AppendFloat64(d.c8, v, s[8], &d.State, 8) && ok
-	}
-	if d.c9 != nil {
-		ok = decode.AppendInt32(d.c9, v, s[9], &d.State, 9) && ok
-	}
-	if d.c10 != nil {
-		ok = decode.AppendInt64(d.c10, v, s[10], &d.State, 10) && ok
-	}
-	if d.c11 != nil {
-		ok = decode.AppendInt64(d.c11, v, s[11], &d.State, 11) && ok
-	}
-	if d.c12 != nil {
-		ok = decode.AppendBool(d.c12, v, s[12], &d.State, 12) && ok
-	}
-	if d.c13 != nil {
-		ok = decode.AppendString(d.c13, v, s[13], &d.State, 13) && ok
-	}
-	if d.c14 != nil {
-		ok = decode.AppendInt8(d.c14, v, s[14], &d.State, 14) && ok
-	}
-	if d.c15 != nil {
-		ok = decode.AppendInt16(d.c15, v, s[15], &d.State, 15) && ok
-	}
-	if d.c16 != nil {
-		ok = decode.AppendDate(d.c16, v, s[16], &d.State, 16, ordersTime16) && ok
-	}
-	if d.c17 != nil {
-		ok = decode.AppendTimestamp(d.c17, v, s[17], &d.State, 17, ordersTime17) && ok
-	}
-	if d.c18 != nil {
-		ok = decode.AppendTimestamp(d.c18, v, s[18], &d.State, 18, ordersTime18) && ok
-	}
-	if d.c19 != nil {
-		ok = decode.AppendTimestamp(d.c19, v, s[19], &d.State, 19, ordersTime19) && ok
-	}
-	if d.c20 != nil {
-		ok = decode.AppendTimestamp(d.c20, v, s[20], &d.State, 20, ordersTime20) && ok
-	}
-	if d.c21 != nil {
-		ok = decode.AppendTimestamp(d.c21, v, s[21], &d.State, 21, ordersTime21) && ok
-	}
-	if d.c22 != nil {
-		ok = decode.AppendTimestamp(d.c22, v, s[22], &d.State, 22, ordersTime22) && ok
-	}
-	if d.c23 != nil {
-		ok = decode.AppendDate(d.c23, v, s[23], &d.State, 23, ordersTime23) && ok
-	}
-	if d.c24 != nil {
-		ok = decode.AppendDate(d.c24, v, s[24], &d.State, 24, ordersTime24) && ok
-	}
-	if d.c25 != nil {
-		ok = decode.AppendString(d.c25, v, s[25], &d.State, 25) && ok
-	}
-	if d.c26 != nil {
-		ok = decode.AppendString(d.c26, v, s[26], &d.State, 26) && ok
-	}
-	if d.c27 != nil {
-		ok = decode.AppendString(d.c27, v, s[27], &d.State, 27) && ok
-	}
-	return ok
-}
-
-// nulls appends NULL to every projected column of a corrupt message.
-func (d *ordersDecoder) nulls() bool {
-	if d.c0 != nil {
+	if d.c0 != nil && have[0]&uint64(0x10000) == 0 {
 		d.c0.AppendNull()
 	}
-	if d.c1 != nil {
+	if d.c1 != nil && have[0]&uint64(0x100) == 0 {
 		d.c1.AppendNull()
 	}
-	if d.c2 != nil {
+	if d.c2 != nil && have[0]&uint64(0x400) == 0 {
 		d.c2.AppendNull()
 	}
-	if d.c3 != nil {
+	if d.c3 != nil && have[0]&uint64(0x80) == 0 {
 		d.c3.AppendNull()
 	}
-	if d.c4 != nil {
+	if d.c4 != nil && have[0]&uint64(0x2) == 0 {
 		d.c4.AppendNull()
 	}
-	if d.c5 != nil {
+	if d.c5 != nil && have[0]&uint64(0x8) == 0 {
 		d.c5.AppendNull()
 	}
-	if d.c6 != nil {
+	if d.c6 != nil && have[0]&uint64(0x1000000) == 0 {
 		d.c6.AppendNull()
 	}
-	if d.c7 != nil {
+	if d.c7 != nil && have[0]&uint64(0x2000000) == 0 {
 		d.c7.AppendNull()
 	}
-	if d.c8 != nil {
+	if d.c8 != nil && have[0]&uint64(0x40000) == 0 {
 		d.c8.AppendNull()
 	}
-	if d.c9 != nil {
+	if d.c9 != nil && have[0]&uint64(0x800000) == 0 {
 		d.c9.AppendNull()
 	}
-	if d.c10 != nil {
+	if d.c10 != nil && have[0]&uint64(0x10) == 0 {
 		d.c10.AppendNull()
 	}
-	if d.c11 != nil {
+	if d.c11 != nil && have[0]&uint64(0x40000000) == 0 {
 		d.c11.AppendNull()
 	}
-	if d.c12 != nil {
+	if d.c12 != nil && have[0]&uint64(0x8000) == 0 {
 		d.c12.AppendNull()
 	}
-	if d.c13 != nil {
+	if d.c13 != nil && have[0]&uint64(0x40) == 0 {
 		d.c13.AppendNull()
 	}
-	if d.c14 != nil {
+	if d.c14 != nil && have[0]&uint64(0x20000000) == 0 {
 		d.c14.AppendNull()
 	}
-	if d.c15 != nil {
+	if d.c15 != nil && have[0]&uint64(0x10000000) == 0 {
 		d.c15.AppendNull()
 	}
-	if d.c16 != nil {
+	if d.c16 != nil && have[0]&uint64(0x8000000) == 0 {
 		d.c16.AppendNull()
 	}
-	if d.c17 != nil {
+	if d.c17 != nil && have[0]&uint64(0x400000) == 0 {
 		d.c17.AppendNull()
 	}
-	if d.c18 != nil {
+	if d.c18 != nil && have[0]&uint64(0x20) == 0 {
 		d.c18.AppendNull()
 	}
-	if d.c19 != nil {
+	if d.c19 != nil && have[0]&uint64(0x20000) == 0 {
 		d.c19.AppendNull()
 	}
-	if d.c20 != nil {
+	if d.c20 != nil && have[0]&uint64(0x80000) == 0 {
 		d.c20.AppendNull()
 	}
-	if d.c21 != nil {
+	if d.c21 != nil && have[0]&uint64(0x2000) == 0 {
 		d.c21.AppendNull()
 	}
-	if d.c22 != nil {
+	if d.c22 != nil && have[0]&uint64(0x4000) == 0 {
 		d.c22.AppendNull()
 	}
-	if d.c23 != nil {
+	if d.c23 != nil && have[0]&uint64(0x1000) == 0 {
 		d.c23.AppendNull()
 	}
-	if d.c24 != nil {
+	if d.c24 != nil && have[0]&uint64(0x800) == 0 {
 		d.c24.AppendNull()
 	}
-	if d.c25 != nil {
+	if d.c25 != nil && have[0]&uint64(0x1) == 0 {
 		d.c25.AppendNull()
 	}
-	if d.c26 != nil {
+	if d.c26 != nil && have[0]&uint64(0x200000) == 0 {
 		d.c26.AppendNull()
 	}
-	if d.c27 != nil {
+	if d.c27 != nil && have[0]&uint64(0x10000) == 0 {
 		d.c27.AppendNull()
 	}
-	return false
+	return ok
 }

@@ -86,88 +86,64 @@ func (d *sensorcsvDecoder) Kind() string {
 	return decode.KindGenerated
 }
 
-// Decode appends one row to the projected columns; see decode.Decoder.
+// Decode appends one row to the projected columns; see decode.Decoder. Values are
+// read straight into the columns; a message the fast path does not take as it
+// is (a syntax error, a repeated key) is decoded again by the fallback.
 func (d *sensorcsvDecoder) Decode(v []byte) bool {
 	d.Begin()
-	var s [9]decode.Span
+	row := d.Len()
+	ok := true
 	r := &d.csv
 	r.Reset(v, ';')
-	sp := r.Field()
-	s[0] = sp
-	s[8] = sp
-	s[1] = r.Field()
-	s[2] = r.Field()
-	s[3] = r.Field()
-	s[4] = r.Field()
-	s[5] = r.Field()
-	s[6] = r.IntField()
+	{
+		sp := r.Field()
+		if d.c0 != nil {
+			ok = decode.AppendString(d.c0, v, sp, &d.State, 0) && ok
+		}
+		if d.c8 != nil {
+			ok = decode.AppendString(d.c8, v, sp, &d.State, 8) && ok
+		}
+	}
+	if d.c1 != nil {
+		ok = r.ReadDecimal(d.c1, &d.State, 1) && ok
+	} else {
+		r.Field()
+	}
+	if d.c2 != nil {
+		ok = r.ReadBool(d.c2, &d.State, 2) && ok
+	} else {
+		r.Field()
+	}
+	if d.c3 != nil {
+		ok = r.ReadDate(d.c3, &d.State, 3, sensorcsvTime3) && ok
+	} else {
+		r.Field()
+	}
+	if d.c4 != nil {
+		ok = r.ReadTimestamp(d.c4, &d.State, 4, sensorcsvTime4) && ok
+	} else {
+		r.Field()
+	}
+	if d.c5 != nil {
+		ok = r.ReadFloat32(d.c5, &d.State, 5) && ok
+	} else {
+		r.Field()
+	}
+	if d.c6 != nil {
+		ok = r.ReadInt64(d.c6, &d.State, 6) && ok
+	} else {
+		r.Field()
+	}
 	for range 2 {
 		r.Field()
 	}
-	s[7] = r.Field()
-	if !r.Rest() {
-		d.CSVFailed(r, v)
-		return d.nulls()
-	}
-	ok := true
-	if d.c0 != nil {
-		ok = decode.AppendString(d.c0, v, s[0], &d.State, 0) && ok
-	}
-	if d.c1 != nil {
-		ok = decode.AppendDecimal(d.c1, v, s[1], &d.State, 1) && ok
-	}
-	if d.c2 != nil {
-		ok = decode.AppendBool(d.c2, v, s[2], &d.State, 2) && ok
-	}
-	if d.c3 != nil {
-		ok = decode.AppendDate(d.c3, v, s[3], &d.State, 3, sensorcsvTime3) && ok
-	}
-	if d.c4 != nil {
-		ok = decode.AppendTimestamp(d.c4, v, s[4], &d.State, 4, sensorcsvTime4) && ok
-	}
-	if d.c5 != nil {
-		ok = decode.AppendFloat32(d.c5, v, s[5], &d.State, 5) && ok
-	}
-	if d.c6 != nil {
-		ok = decode.AppendInt64(d.c6, v, s[6], &d.State, 6) && ok
-	}
 	if d.c7 != nil {
-		ok = decode.AppendString(d.c7, v, s[7], &d.State, 7) && ok
+		ok = r.ReadString(d.c7, &d.State, 7) && ok
+	} else {
+		r.Field()
 	}
-	if d.c8 != nil {
-		ok = decode.AppendString(d.c8, v, s[8], &d.State, 8) && ok
+	if !r.Rest() {
+		return d.Slow(&d.State, v, row)
 	}
 	return ok
-}
-
-// nulls appends NULL to every projected column of a corrupt message.
-func (d *sensorcsvDecoder) nulls() bool {
-	if d.c0 != nil {
-		d.c0.AppendNull()
-	}
-	if d.c1 != nil {
-		d.c1.AppendNull()
-	}
-	if d.c2 != nil {
-		d.c2.AppendNull()
-	}
-	if d.c3 != nil {
-		d.c3.AppendNull()
-	}
-	if d.c4 != nil {
-		d.c4.AppendNull()
-	}
-	if d.c5 != nil {
-		d.c5.AppendNull()
-	}
-	if d.c6 != nil {
-		d.c6.AppendNull()
-	}
-	if d.c7 != nil {
-		d.c7.AppendNull()
-	}
-	if d.c8 != nil {
-		d.c8.AppendNull()
-	}
-	return false
 }

@@ -125,38 +125,55 @@ func table(p *plan.Plan, t *plan.Table) ([]byte, error) {
 	f.Comment("Kind reports that the decoder is generated.")
 	f.Func().Params(jen.Id("d").Op("*").Id(typ)).Id("Kind").Params().String().Block(jen.Return(jen.Qual(decodePkg, "KindGenerated")))
 
-	spans := jen.Var().Id("s").Index(jen.Lit(len(t.Columns))).Qual(decodePkg, "Span")
-	body := []jen.Code{jen.Id("d").Dot("Begin").Call(), spans}
+	body := []jen.Code{
+		jen.Id("d").Dot("Begin").Call(),
+		jen.Id("row").Op(":=").Id("d").Dot("Len").Call(),
+		jen.Id("ok").Op(":=").True(),
+	}
 	if t.Format == "csv" {
 		body = append(body, csvScan(t)...)
 	} else {
 		body = append(body, jsonScan(t)...)
 	}
-	body = append(body, jen.Id("ok").Op(":=").True())
-	for _, c := range t.Columns {
-		k, _ := kindOf(c)
-		b := jen.Id("d").Dot(colField(c))
-		call := k.appendValue(t, c, b, jen.Id("v"), jen.Id("s").Index(jen.Lit(c.Index)))
-		body = append(body, jen.If(jen.Id("d").Dot(colField(c)).Op("!=").Nil()).Block(
-			jen.Id("ok").Op("=").Add(call).Op("&&").Id("ok"),
-		))
-	}
 	body = append(body, jen.Return(jen.Id("ok")))
-	f.Comment("Decode appends one row to the projected columns; see decode.Decoder.")
+	f.Comment("Decode appends one row to the projected columns; see decode.Decoder. Values are")
+	f.Comment("read straight into the columns; a message the fast path does not take as it")
+	f.Comment("is (a syntax error, a repeated key) is decoded again by the fallback.")
 	f.Func().Params(jen.Id("d").Op("*").Id(typ)).Id("Decode").Params(jen.Id("v").Index().Byte()).Bool().Block(body...)
-
-	var nulls []jen.Code
-	for _, c := range t.Columns {
-		nulls = append(nulls, jen.If(jen.Id("d").Dot(colField(c)).Op("!=").Nil()).Block(jen.Id("d").Dot(colField(c)).Dot("AppendNull").Call()))
-	}
-	nulls = append(nulls, jen.Return(jen.False()))
-	f.Comment("nulls appends NULL to every projected column of a corrupt message.")
-	f.Func().Params(jen.Id("d").Op("*").Id(typ)).Id("nulls").Params().Bool().Block(nulls...)
 	return render(f)
 }
 
-// csvScan reads the fields in order, each mapped one with the reader its
-// columns prefer, then the rest of the record, which must be well formed.
+// slow hands the message to the fallback.
+func slow() jen.Code {
+	return jen.Return(jen.Id("d").Dot("Slow").Call(state(), jen.Id("v"), jen.Id("row")))
+}
+
+// readInto reads column c's value with reader rd straight into its field,
+// or skips it (with skip) when the column is not projected.
+func readInto(t *plan.Table, c *plan.Column, rd, skip jen.Code) jen.Code {
+	k, _ := kindOf(c)
+	field := jen.Id("d").Dot(colField(c))
+	return jen.If(field.Clone().Op("!=").Nil()).Block(
+		jen.Id("ok").Op("=").Add(k.read(t, c, rd, field.Clone())).Op("&&").Id("ok"),
+	).Else().Block(skip)
+}
+
+// appendSpan converts span sp into every projected column of cols.
+func appendSpan(t *plan.Table, cols []int, sp jen.Code) []jen.Code {
+	var out []jen.Code
+	for _, i := range cols {
+		c := t.Columns[i]
+		k, _ := kindOf(c)
+		field := jen.Id("d").Dot(colField(c))
+		out = append(out, jen.If(field.Clone().Op("!=").Nil()).Block(
+			jen.Id("ok").Op("=").Add(k.appendValue(t, c, field.Clone(), jen.Id("v"), sp)).Op("&&").Id("ok"),
+		))
+	}
+	return out
+}
+
+// csvScan reads the fields in order, each mapped one straight into its
+// column, then the rest of the record, which must be well formed.
 func csvScan(t *plan.Table) []jen.Code {
 	r := func() *jen.Statement { return jen.Id("r") }
 	out := []jen.Code{
@@ -172,18 +189,14 @@ func csvScan(t *plan.Table) []jen.Code {
 			out = append(out, jen.For(jen.Range().Lit(gap)).Block(r().Dot("Field").Call()))
 		}
 		next = fld.Index + 1
-		read := r().Dot(fieldReader(t, fld.Cols)).Call()
 		if len(fld.Cols) == 1 {
-			out = append(out, assignSpan(fld.Cols, read)...)
+			out = append(out, readInto(t, t.Columns[fld.Cols[0]], r(), r().Dot("Field").Call()))
 			continue
 		}
-		out = append(out, jen.Id("sp").Op(":=").Add(read))
-		out = append(out, assignSpan(fld.Cols, jen.Id("sp"))...)
+		read := r().Dot(fieldReader(t, fld.Cols)).Call()
+		out = append(out, jen.Block(append([]jen.Code{jen.Id("sp").Op(":=").Add(read)}, appendSpan(t, fld.Cols, jen.Id("sp"))...)...))
 	}
-	return append(out, jen.If(jen.Op("!").Add(r()).Dot("Rest").Call()).Block(
-		jen.Id("d").Dot("CSVFailed").Call(r(), jen.Id("v")),
-		jen.Return(jen.Id("d").Dot("nulls").Call()),
-	))
+	return append(out, jen.If(jen.Op("!").Add(r()).Dot("Rest").Call()).Block(slow()))
 }
 
 // fieldReader is the CSV method that reads the field of columns cols: the
@@ -192,19 +205,61 @@ func fieldReader(t *plan.Table, cols []int) string {
 	return reader(t, cols, "Field", kind.csvField)
 }
 
-// jsonScan walks the object with a key switch per level; unknown keys are
-// skipped (validated, never materialised).
+// jsonGen emits the JSON scan of a table. Every key of the mapping tree
+// has a bit in have, set when the key is read: a key read twice sends the
+// message to the fallback (the last duplicate wins there), and a column
+// whose key was not read gets NULL.
+type jsonGen struct {
+	t     *plan.Table
+	bit   map[*plan.Node]int
+	colOf map[int]int // column -> bit of the key it is read at
+	words int
+}
+
+func newJSONGen(t *plan.Table) *jsonGen {
+	g := &jsonGen{t: t, bit: map[*plan.Node]int{}, colOf: map[int]int{}}
+	var walk func(n *plan.Node)
+	walk = func(n *plan.Node) {
+		for _, k := range n.Kids {
+			b := len(g.bit)
+			g.bit[k] = b
+			for _, c := range k.Cols {
+				g.colOf[c] = b
+			}
+			walk(k)
+		}
+	}
+	walk(t.Keys)
+	g.words = (len(g.bit) + 63) / 64
+	return g
+}
+
+// have is the have word holding bit b, and the mask of b.
+func have(b int) (*jen.Statement, jen.Code) {
+	return jen.Id("have").Index(jen.Lit(b / 64)), jen.Lit(uint64(1) << (b % 64))
+}
+
+// jsonScan walks the object with a key switch per level, reading values
+// straight into their columns; unknown keys are skipped (validated, never
+// materialised). Columns whose key did not come get NULL.
 func jsonScan(t *plan.Table) []jen.Code {
+	g := newJSONGen(t)
 	c := jen.Id("c")
-	return []jen.Code{
+	out := []jen.Code{
+		jen.Var().Id("have").Index(jen.Lit(max(g.words, 1))).Uint64(),
 		jen.Id("c").Op(":=").Op("&").Id("d").Dot("cur"),
 		c.Clone().Dot("Reset").Call(jen.Id("v")),
-		objectLoop(t, t.Keys),
-		jen.If(jen.Op("!").Id("c").Dot("Finish").Call()).Block(
-			jen.Id("d").Dot("JSONFailed").Call(jen.Id("c"), jen.Id("v")),
-			jen.Return(jen.Id("d").Dot("nulls").Call()),
-		),
+		g.objectLoop(t.Keys),
+		jen.If(jen.Op("!").Id("c").Dot("Finish").Call()).Block(slow()),
 	}
+	for _, col := range t.Columns {
+		w, m := have(g.colOf[col.Index])
+		field := jen.Id("d").Dot(colField(col))
+		out = append(out, jen.If(field.Clone().Op("!=").Nil().Op("&&").Add(w).Op("&").Add(m).Op("==").Lit(0)).Block(
+			field.Clone().Dot("AppendNull").Call(),
+		))
+	}
+	return out
 }
 
 // objectLoop reads the object at the cursor. It first tries the key that
@@ -212,7 +267,7 @@ func jsonScan(t *plan.Table) []jen.Code {
 // producers nearly always write keys in the same order; otherwise it reads
 // the key and matches it by length, then by comparison with constant
 // strings. Unknown keys are skipped (validated, never materialised).
-func objectLoop(t *plan.Table, n *plan.Node) jen.Code {
+func (g *jsonGen) objectLoop(n *plan.Node) jen.Code {
 	kids := append([]*plan.Node(nil), n.Kids...)
 	// Expect keys in the order of their first column.
 	sort.SliceStable(kids, func(i, j int) bool { return firstCol(kids[i]) < firstCol(kids[j]) })
@@ -257,7 +312,7 @@ func objectLoop(t *plan.Table, n *plan.Node) jen.Code {
 	}
 	var bodies []jen.Code
 	for i, k := range kids {
-		bodies = append(bodies, jen.Case(jen.Lit(i)).Block(keyBody(t, k)...))
+		bodies = append(bodies, jen.Case(jen.Lit(i)).Block(g.keyBody(k)...))
 	}
 	bodies = append(bodies, jen.Default().Block(jen.Id("c").Dot("Skip").Call()))
 
@@ -337,39 +392,37 @@ func plainKey(k string) bool {
 	return true
 }
 
-func assignSpan(cols []int, sp jen.Code) []jen.Code {
-	var out []jen.Code
-	for _, col := range cols {
-		out = append(out, jen.Id("s").Index(jen.Lit(col)).Op("=").Add(sp))
+// keyBody reads the value of key k: straight into its column, or as a
+// span converted into each of its columns, or as an object walked for the
+// keys below.
+func (g *jsonGen) keyBody(k *plan.Node) []jen.Code {
+	t := g.t
+	w, m := have(g.bit[k])
+	out := []jen.Code{
+		jen.If(w.Clone().Op("&").Add(m).Op("!=").Lit(0)).Block(slow()),
+		w.Clone().Op("|=").Add(m),
 	}
-	return out
-}
-
-func keyBody(t *plan.Table, k *plan.Node) []jen.Code {
 	if len(k.Kids) == 0 {
-		read := jen.Id("c").Dot(valueReader(t, k.Cols)).Call()
 		if len(k.Cols) == 1 {
-			return assignSpan(k.Cols, read)
+			return append(out, readInto(t, t.Columns[k.Cols[0]], jen.Id("c"), jen.Id("c").Dot("Skip").Call()))
 		}
-		return append([]jen.Code{jen.Id("sp").Op(":=").Add(read)}, assignSpan(k.Cols, jen.Id("sp"))...)
+		read := jen.Id("c").Dot(valueReader(t, k.Cols)).Call()
+		return append(append(out, jen.Id("sp").Op(":=").Add(read)), appendSpan(t, k.Cols, jen.Id("sp"))...)
 	}
-	// A repeated key replaces everything below it: the last duplicate wins.
-	out := assignSpan(k.Under, jen.Qual(decodePkg, "Span").Values())
 	inner := []jen.Code{}
 	if len(k.Cols) > 0 {
 		inner = append(inner, jen.Id("start").Op(":=").Id("c").Dot("Pos").Call())
 	}
-	inner = append(inner, objectLoop(t, k))
+	inner = append(inner, g.objectLoop(k))
 	if len(k.Cols) > 0 {
-		inner = append(inner, assignSpan(k.Cols, jen.Qual(decodePkg, "Span").Values(jen.Dict{
+		inner = append(inner, jen.Id("sp").Op(":=").Qual(decodePkg, "Span").Values(jen.Dict{
 			jen.Id("Start"): jen.Id("start"), jen.Id("End"): jen.Id("c").Dot("Pos").Call(), jen.Id("Tok"): jen.Qual(decodePkg, "TokObject"),
-		}))...)
+		}))
+		inner = append(inner, appendSpan(t, k.Cols, jen.Id("sp"))...)
 	}
-	var other []jen.Code
+	other := []jen.Code{jen.Id("c").Dot("Skip").Call()}
 	if len(k.Cols) > 0 {
-		other = append([]jen.Code{jen.Id("sp").Op(":=").Id("c").Dot("Value").Call()}, assignSpan(k.Cols, jen.Id("sp"))...)
-	} else {
-		other = []jen.Code{jen.Id("c").Dot("Skip").Call()}
+		other = append([]jen.Code{jen.Id("sp").Op(":=").Id("c").Dot("Value").Call()}, appendSpan(t, k.Cols, jen.Id("sp"))...)
 	}
 	return append(out, jen.If(jen.Id("c").Dot("Peek").Call().Op("==").LitRune('{')).Block(inner...).Else().Block(other...))
 }

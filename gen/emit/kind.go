@@ -21,6 +21,9 @@ type kind interface {
 	// appendValue converts span sp of message v and appends it to field b,
 	// evaluating to false on a failure.
 	appendValue(t *plan.Table, c *plan.Column, b, v, sp jen.Code) *jen.Statement
+	// read reads the value at reader rd (a decode.Cursor or decode.CSV)
+	// straight into field b, evaluating to false on a failure.
+	read(t *plan.Table, c *plan.Column, rd, b jen.Code) *jen.Statement
 	// jsonValue names the decode.Cursor method that reads the column's JSON
 	// value: NumberValue or StringValue read the JSON type the column
 	// expects directly and anything else as Value does.

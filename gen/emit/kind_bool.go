@@ -19,6 +19,10 @@ func (boolean) appendValue(_ *plan.Table, c *plan.Column, b, v, sp jen.Code) *je
 	return jen.Qual(decodePkg, "AppendBool").Call(b, v, sp, state(), jen.Lit(c.Index))
 }
 
+func (boolean) read(_ *plan.Table, c *plan.Column, rd, b jen.Code) *jen.Statement {
+	return jen.Add(rd).Dot("ReadBool").Call(b, state(), jen.Lit(c.Index))
+}
+
 func (boolean) jsonValue() string { return "Value" }
 
 func (boolean) csvField() string { return "Field" }

@@ -19,6 +19,10 @@ func (decimal) appendValue(_ *plan.Table, c *plan.Column, b, v, sp jen.Code) *je
 	return jen.Qual(decodePkg, "AppendDecimal").Call(b, v, sp, state(), jen.Lit(c.Index))
 }
 
+func (decimal) read(_ *plan.Table, c *plan.Column, rd, b jen.Code) *jen.Statement {
+	return jen.Add(rd).Dot("ReadDecimal").Call(b, state(), jen.Lit(c.Index))
+}
+
 func (decimal) jsonValue() string { return "NumberValue" }
 
 func (decimal) csvField() string { return "Field" }

@@ -12,12 +12,12 @@ import (
 // is compiled once into a package-level parser whose fixed layouts
 // (yyyy-MM-dd, yyyy-MM-dd HH:mm:ss[.SSS]) take a fast path.
 type timeKind struct {
-	colType, fn string
+	colType, fn, reader string
 }
 
 func init() {
-	register("DATE", timeKind{"Date32Column", "AppendDate"})
-	register("TIMESTAMP", timeKind{"Date64Column", "AppendTimestamp"})
+	register("DATE", timeKind{"Date32Column", "AppendDate", "ReadDate"})
+	register("TIMESTAMP", timeKind{"Date64Column", "AppendTimestamp", "ReadTimestamp"})
 }
 
 func (k timeKind) column() *jen.Statement { return jen.Op("*").Qual(decodePkg, k.colType) }
@@ -32,6 +32,10 @@ func (timeKind) vars(t *plan.Table, c *plan.Column) jen.Code {
 
 func (k timeKind) appendValue(t *plan.Table, c *plan.Column, b, v, sp jen.Code) *jen.Statement {
 	return jen.Qual(decodePkg, k.fn).Call(b, v, sp, state(), jen.Lit(c.Index), jen.Id(parserName(t, c)))
+}
+
+func (k timeKind) read(t *plan.Table, c *plan.Column, rd, b jen.Code) *jen.Statement {
+	return jen.Add(rd).Dot(k.reader).Call(b, state(), jen.Lit(c.Index), jen.Id(parserName(t, c)))
 }
 
 func (timeKind) jsonValue() string { return "StringValue" }

@@ -19,6 +19,10 @@ func (varchar) appendValue(_ *plan.Table, c *plan.Column, b, v, sp jen.Code) *je
 	return jen.Qual(decodePkg, "AppendString").Call(b, v, sp, state(), jen.Lit(c.Index))
 }
 
+func (varchar) read(_ *plan.Table, c *plan.Column, rd, b jen.Code) *jen.Statement {
+	return jen.Add(rd).Dot("ReadString").Call(b, state(), jen.Lit(c.Index))
+}
+
 func (varchar) jsonValue() string { return "StringValue" }
 
 func (varchar) csvField() string { return "Field" }

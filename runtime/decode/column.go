@@ -33,6 +33,8 @@ type Column interface {
 	take() arrow.Array
 	// reserve makes room for about rows more values.
 	reserve(rows int)
+	// truncate drops the values from row r on.
+	truncate(r int)
 	release()
 }
 
@@ -44,6 +46,13 @@ type column struct {
 }
 
 func (c *column) Type() arrow.DataType { return c.dt }
+
+// dropNulls forgets the NULLs from row r on.
+func (c *column) dropNulls(r int) {
+	for len(c.nulls) > 0 && int(c.nulls[len(c.nulls)-1]) >= r {
+		c.nulls = c.nulls[:len(c.nulls)-1]
+	}
+}
 
 // validity makes the validity bitmap of n rows, or nil when none is NULL.
 func (c *column) validity(n int) *memory.Buffer {
@@ -168,6 +177,11 @@ func (c *Fixed[T]) take() arrow.Array {
 	return a
 }
 
+func (c *Fixed[T]) truncate(r int) {
+	c.n = min(c.n, max(r, 0))
+	c.dropNulls(c.n)
+}
+
 func (c *Fixed[T]) release() {
 	c.buf.Release()
 	c.buf, c.vals, c.n = newBuffer(c.mem, 0), nil, 0
@@ -226,6 +240,11 @@ func (c *BoolColumn) take() arrow.Array {
 	a := c.makeArray(n, c.validity(n), c.buf)
 	c.buf, c.bits, c.n = newBuffer(c.mem, 0), nil, 0
 	return a
+}
+
+func (c *BoolColumn) truncate(r int) {
+	c.n = min(c.n, max(r, 0))
+	c.dropNulls(c.n)
 }
 
 func (c *BoolColumn) release() {
@@ -328,6 +347,13 @@ func (c *StringColumn) reserve(rows int) {
 	}
 }
 
+// truncate drops the values from row r on; offs[r] is the end of the data
+// before them.
+func (c *StringColumn) truncate(r int) {
+	c.n = min(c.n, max(r, 0))
+	c.dropNulls(c.n)
+}
+
 func (c *StringColumn) release() {
 	c.offBuf.Release()
 	c.dataBuf.Release()
@@ -370,6 +396,7 @@ type Columns struct {
 	byTable []Column // table column number -> column, nil when not projected
 	list    []Column // the projected columns, in block order
 	pos     []int    // position in the block schema of each of list
+	slow    *fallback
 }
 
 // At returns the column of table column i, or nil when it is not projected.
@@ -403,6 +430,20 @@ func (cs *Columns) Reserve(rows int) {
 	for _, c := range cs.list {
 		c.reserve(rows)
 	}
+}
+
+// Slow decodes message v with the fallback, into the same columns, when a
+// generated decoder's fast path gives up on it (a syntax error, a
+// duplicate key): the rows from r on are dropped first, and the fallback's
+// verdict becomes st's. The fallback is the reference semantics, so the
+// fast path only ever has to handle what it handles exactly.
+func (cs *Columns) Slow(st *State, v []byte, r int) bool {
+	for _, c := range cs.list {
+		c.truncate(r)
+	}
+	ok := cs.slow.Decode(v)
+	st.adopt(&cs.slow.State)
+	return ok
 }
 
 // Release frees the columns' buffers; the decoder is not used after.

@@ -95,8 +95,8 @@ func loadTables(t testing.TB) []*table {
 }
 
 // run decodes msgs into a block of schema as (metadata columns NULL) and
-// returns the record, the results and the kind.
-func run(t testing.TB, mem memory.Allocator, s *topic.Schema, as *arrow.Schema, msgs [][]byte, fallback bool) (arrow.RecordBatch, []bool, string) {
+// returns the record, the results, the kind and the errors ("" for none).
+func run(t testing.TB, mem memory.Allocator, s *topic.Schema, as *arrow.Schema, msgs [][]byte, fallback bool) (arrow.RecordBatch, []bool, string, []string) {
 	t.Helper()
 	newDec := decode.New
 	if fallback {
@@ -108,14 +108,20 @@ func run(t testing.TB, mem memory.Allocator, s *topic.Schema, as *arrow.Schema, 
 	}
 	defer d.Release()
 	var oks []bool
+	var errs []string
 	for _, m := range msgs {
 		ok := d.Decode(m)
 		if ok != (d.Err() == nil) {
 			t.Fatalf("%s: Decode=%v but Err=%v", d.Kind(), ok, d.Err())
 		}
 		oks = append(oks, ok)
+		if ok {
+			errs = append(errs, "")
+		} else {
+			errs = append(errs, d.Err().Error())
+		}
 	}
-	return decode.Record(d, as, mem), oks, d.Kind()
+	return decode.Record(d, as, mem), oks, d.Kind(), errs
 }
 
 // recordsEqual is array.RecordEqual, except that floating point values are
@@ -217,15 +223,20 @@ func TestCorpus(t *testing.T) {
 			mem := memory.NewCheckedAllocator(memory.DefaultAllocator)
 			defer mem.AssertSize(t, 0)
 			as := tb.schema.Arrow(topic.ArrowOptions{})
-			gen, genOK, kind := run(t, mem, tb.schema, as, tb.msgs, false)
+			gen, genOK, kind, genErrs := run(t, mem, tb.schema, as, tb.msgs, false)
 			defer gen.Release()
-			fb, fbOK, _ := run(t, mem, tb.schema, as, tb.msgs, true)
+			fb, fbOK, _, fbErrs := run(t, mem, tb.schema, as, tb.msgs, true)
 			defer fb.Release()
 			if kind != wantKind() {
 				t.Errorf("New gave a %s decoder, want %s", kind, wantKind())
 			}
 			if !recordsEqual(gen, fb) {
 				t.Errorf("generated and fallback blocks differ")
+			}
+			for i, c := range tb.cases {
+				if genErrs[i] != fbErrs[i] {
+					t.Errorf("%q: generated says %q, fallback %q", c.Name, genErrs[i], fbErrs[i])
+				}
 			}
 			for i, c := range tb.cases {
 				if genOK[i] != !c.Corrupt || fbOK[i] != !c.Corrupt {
@@ -256,7 +267,7 @@ func TestProjections(t *testing.T) {
 			mem := memory.NewCheckedAllocator(memory.DefaultAllocator)
 			defer mem.AssertSize(t, 0)
 			full := tb.schema.Arrow(topic.ArrowOptions{NoMetadataColumns: true})
-			ref, _, _ := run(t, mem, tb.schema, full, tb.msgs, true)
+			ref, _, _, _ := run(t, mem, tb.schema, full, tb.msgs, true)
 			defer ref.Release()
 			for round := 0; round < 8; round++ {
 				perm := rng.Perm(full.NumFields())[:1+rng.IntN(full.NumFields())]
@@ -272,7 +283,7 @@ func TestProjections(t *testing.T) {
 					t.Fatal(err)
 				}
 				for _, fallback := range []bool{false, true} {
-					rec, _, kind := run(t, mem, echoed, as, tb.msgs, fallback)
+					rec, _, kind, _ := run(t, mem, echoed, as, tb.msgs, fallback)
 					if !fallback && kind != wantKind() {
 						t.Errorf("projection %v: %s decoder", perm, kind)
 					}
@@ -311,7 +322,7 @@ func TestFallbackForChangedSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec, oks, kind := run(t, mem, s, s.Arrow(topic.ArrowOptions{NoMetadataColumns: true}), [][]byte{[]byte(`{"intcol":5000000000}`)}, false)
+	rec, oks, kind, _ := run(t, mem, s, s.Arrow(topic.ArrowOptions{NoMetadataColumns: true}), [][]byte{[]byte(`{"intcol":5000000000}`)}, false)
 	defer rec.Release()
 	if kind != decode.KindFallback || !oks[0] || rec.Column(0).(*array.Int64).Value(0) != 5000000000 {
 		t.Errorf("kind %s ok %v rec %v", kind, oks, rec)

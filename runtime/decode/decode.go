@@ -162,6 +162,13 @@ func New(s *topic.Schema, block *arrow.Schema, mem memory.Allocator) (Decoder, e
 	}
 	if g, ok := Registered(s.Fingerprint()); ok && generatedEnabled {
 		if cols, ok := generatedCols(g, binds, mem); ok {
+			// The fallback that takes the messages the fast path gives up
+			// on fills the same columns, found by its own column numbers.
+			view := &Columns{byTable: make([]Column, len(s.Fields))}
+			for i, bd := range binds {
+				view.byTable[bd.index] = cols.list[i]
+			}
+			cols.slow = newFallback(s, view)
 			return g.New(cols), nil
 		}
 	}

@@ -11,7 +11,8 @@ import (
 
 // fuzzTables decodes one message through the generated decoder and the
 // fallback of table tables[pick % len]: neither may panic, both must append
-// one row to every column, agree on corruption and give equal blocks.
+// one row to every column, agree on corruption (and its description) and
+// give equal blocks.
 func fuzzTables(f *testing.F, format topic.Format) {
 	var tables []*table
 	for _, tb := range loadTables(f) {
@@ -31,15 +32,18 @@ func fuzzTables(f *testing.F, format topic.Format) {
 		as := tb.schema.Arrow(topic.ArrowOptions{NoMetadataColumns: true})
 		// Two messages: the second checks the state the first left behind.
 		msgs := [][]byte{msg, []byte(`{}`)}
-		gen, genOK, _ := run(t, mem, tb.schema, as, msgs, false)
+		gen, genOK, _, genErrs := run(t, mem, tb.schema, as, msgs, false)
 		defer gen.Release()
-		fb, fbOK, _ := run(t, mem, tb.schema, as, msgs, true)
+		fb, fbOK, _, fbErrs := run(t, mem, tb.schema, as, msgs, true)
 		defer fb.Release()
 		if gen.NumRows() != 2 || fb.NumRows() != 2 {
 			t.Fatalf("rows: generated %d, fallback %d", gen.NumRows(), fb.NumRows())
 		}
 		if genOK[0] != fbOK[0] || genOK[1] != fbOK[1] {
 			t.Fatalf("ok: generated %v, fallback %v", genOK, fbOK)
+		}
+		if genErrs[0] != fbErrs[0] {
+			t.Fatalf("errors: generated %q, fallback %q", genErrs[0], fbErrs[0])
 		}
 		if !recordsEqual(gen, fb) {
 			t.Fatalf("blocks differ:\ngenerated %v\nfallback  %v", gen, fb)

@@ -48,9 +48,11 @@ type State struct {
 func (st *State) Begin() { st.bad = false }
 
 // Corrupt records a failure of column col (-1 for the whole message) at
-// byte off of v; only the first failure of a message is kept.
+// byte off of v. Of several failures of a message the one of the lowest
+// column is kept, whatever order the values came in, so that every decoder
+// reports the same one.
 func (st *State) Corrupt(col int, v []byte, off int, msg string) {
-	if st.bad {
+	if st.bad && (col < 0 || col >= st.errCol) {
 		return
 	}
 	st.bad, st.errCol, st.errOff, st.errPre, st.errMsg = true, col, off, "", msg
@@ -58,6 +60,12 @@ func (st *State) Corrupt(col int, v []byte, off int, msg string) {
 		off = len(v)
 	}
 	st.snipLen = copy(st.snip[:], v[off:])
+}
+
+// adopt takes o's verdict on the current message.
+func (st *State) adopt(o *State) {
+	st.bad, st.errCol, st.errOff, st.errPre, st.errMsg = o.bad, o.errCol, o.errOff, o.errPre, o.errMsg
+	st.snip, st.snipLen = o.snip, o.snipLen
 }
 
 // Err describes the first failure of the last message, or nil.

@@ -1,0 +1,423 @@
+package decode
+
+import (
+	"encoding/binary"
+	"math"
+	"math/bits"
+
+	"github.com/apache/arrow-go/v18/arrow"
+)
+
+// The Read methods read one value at the cursor (JSON) or the next field
+// (CSV) straight into a column: the common shape of each type (a plain
+// integer, a plain decimal number, a string without escapes, a date in a
+// fixed layout) is parsed and stored in one pass, with no Span in between;
+// anything else is read as a Span and converted by the Append functions,
+// which define the semantics. The fast shapes are exactly those the Append
+// functions convert the same way, which the corpus and fuzz tests check
+// against the fallback.
+
+// plainInt reads [-]digits at b[i:] that is a whole JSON integer (no
+// leading zero, no fraction or exponent after it) of at most 19 digits in
+// the int64 range. It returns the value and the end, or end < 0.
+func plainInt(b []byte, i int) (int64, int) {
+	neg := i < len(b) && b[i] == '-'
+	if neg {
+		i++
+	}
+	start := i
+	var u uint64
+	for i < len(b) && b[i]-'0' <= 9 {
+		u = u*10 + uint64(b[i]-'0')
+		i++
+	}
+	nd := i - start
+	if nd == 0 || nd > 19 || (nd > 1 && b[start] == '0') {
+		return 0, -1
+	}
+	if i < len(b) && (b[i] == '.' || b[i]|0x20 == 'e') {
+		return 0, -1
+	}
+	if neg {
+		if u > 1<<63 {
+			return 0, -1
+		}
+		return -int64(u), i
+	}
+	if u > math.MaxInt64 {
+		return 0, -1
+	}
+	return int64(u), i
+}
+
+// skipWS moves past whitespace before a value.
+func (c *Cursor) skipWS() {
+	if c.pos < len(c.buf) && c.buf[c.pos] <= ' ' {
+		c.ws()
+	}
+}
+
+// intAt reads a plain integer at the cursor within [lo, hi]; otherwise it
+// reads the value as a Span for the Append function.
+func (c *Cursor) intAt(lo, hi int64) (int64, Span, bool) {
+	c.skipWS()
+	if n, end := plainInt(c.buf, c.pos); end >= 0 {
+		if n >= lo && n <= hi {
+			c.pos = end
+			return n, Span{}, true
+		}
+	}
+	return 0, c.NumberValue(), false
+}
+
+// ReadInt8 reads a TINYINT value into col; false when it does not convert.
+func (c *Cursor) ReadInt8(col *Int8Column, st *State, i int) bool {
+	if n, sp, ok := c.intAt(math.MinInt8, math.MaxInt8); !ok {
+		return AppendInt8(col, c.buf, sp, st, i)
+	} else {
+		col.Put(int8(n))
+	}
+	return true
+}
+
+// ReadInt16 reads a SMALLINT value into col; false when it does not convert.
+func (c *Cursor) ReadInt16(col *Int16Column, st *State, i int) bool {
+	if n, sp, ok := c.intAt(math.MinInt16, math.MaxInt16); !ok {
+		return AppendInt16(col, c.buf, sp, st, i)
+	} else {
+		col.Put(int16(n))
+	}
+	return true
+}
+
+// ReadInt32 reads an INTEGER value into col; false when it does not convert.
+func (c *Cursor) ReadInt32(col *Int32Column, st *State, i int) bool {
+	if n, sp, ok := c.intAt(math.MinInt32, math.MaxInt32); !ok {
+		return AppendInt32(col, c.buf, sp, st, i)
+	} else {
+		col.Put(int32(n))
+	}
+	return true
+}
+
+// ReadInt64 reads a BIGINT value into col; false when it does not convert.
+func (c *Cursor) ReadInt64(col *Int64Column, st *State, i int) bool {
+	if n, sp, ok := c.intAt(math.MinInt64, math.MaxInt64); !ok {
+		return AppendInt64(col, c.buf, sp, st, i)
+	} else {
+		col.Put(n)
+	}
+	return true
+}
+
+// plainFloat reads [-]digits[.digits] at b[i:] that is a whole JSON number
+// without exponent, at most 19 digits whose value is at most 2^53: exactly
+// the numbers fastFloat converts, the same way. It returns the value and
+// the end, or end < 0.
+func plainFloat(b []byte, i int) (float64, int) {
+	neg := i < len(b) && b[i] == '-'
+	if neg {
+		i++
+	}
+	start := i
+	var m uint64
+	for i < len(b) && b[i]-'0' <= 9 {
+		m = m*10 + uint64(b[i]-'0')
+		i++
+	}
+	nd := i - start
+	if nd == 0 || (nd > 1 && b[start] == '0') {
+		return 0, -1
+	}
+	frac := 0
+	if i < len(b) && b[i] == '.' {
+		i++
+		f := i
+		for i < len(b) && b[i]-'0' <= 9 {
+			m = m*10 + uint64(b[i]-'0')
+			i++
+		}
+		if frac = i - f; frac == 0 {
+			return 0, -1
+		}
+	}
+	if nd+frac > 19 || m > 1<<53 || (i < len(b) && b[i]|0x20 == 'e') {
+		return 0, -1
+	}
+	x := float64(m) / pow10f[frac]
+	if neg {
+		x = -x
+	}
+	return x, i
+}
+
+// ReadFloat64 reads a DOUBLE value into col; false when it does not convert.
+func (c *Cursor) ReadFloat64(col *Float64Column, st *State, i int) bool {
+	c.skipWS()
+	if x, end := plainFloat(c.buf, c.pos); end >= 0 {
+		c.pos = end
+		col.Put(x)
+		return true
+	}
+	return AppendFloat64(col, c.buf, c.NumberValue(), st, i)
+}
+
+// ReadFloat32 reads a REAL value into col; false when it does not convert.
+func (c *Cursor) ReadFloat32(col *Float32Column, st *State, i int) bool {
+	return AppendFloat32(col, c.buf, c.NumberValue(), st, i)
+}
+
+// ReadDecimal reads a DECIMAL(p,s) value into col; false when it does not
+// convert.
+func (c *Cursor) ReadDecimal(col *DecimalColumn, st *State, i int) bool {
+	return AppendDecimal(col, c.buf, c.NumberValue(), st, i)
+}
+
+// ReadBool reads a BOOLEAN value into col; false when it does not convert.
+func (c *Cursor) ReadBool(col *BoolColumn, st *State, i int) bool {
+	c.skipWS()
+	b, p := c.buf, c.pos
+	if len(b)-p >= 5 {
+		w := binary.LittleEndian.Uint32(b[p:])
+		if w == 't'|'r'<<8|'u'<<16|'e'<<24 {
+			c.pos = p + 4
+			col.Put(true)
+			return true
+		}
+		if w == 'f'|'a'<<8|'l'<<16|'s'<<24 && b[p+4] == 'e' {
+			c.pos = p + 5
+			col.Put(false)
+			return true
+		}
+	}
+	return AppendBool(col, b, c.Value(), st, i)
+}
+
+// plainString returns the end (the closing quote) of the string at b[i]
+// (a quote) when its content is printable ASCII without escapes, else -1.
+func plainString(b []byte, i int) int {
+	i++
+	for i+8 <= len(b) {
+		if m := special(binary.LittleEndian.Uint64(b[i:])); m != 0 {
+			i += bits.TrailingZeros64(m) >> 3
+			if b[i] == '"' {
+				return i
+			}
+			return -1
+		}
+		i += 8
+	}
+	for ; i < len(b); i++ {
+		if !strPlain[b[i]] {
+			if b[i] == '"' {
+				return i
+			}
+			return -1
+		}
+	}
+	return -1
+}
+
+// ReadString reads a VARCHAR value into col.
+func (c *Cursor) ReadString(col *StringColumn, st *State, i int) bool {
+	c.skipWS()
+	if p := c.pos; p < len(c.buf) && c.buf[p] == '"' {
+		if end := plainString(c.buf, p); end >= 0 {
+			col.Put(c.buf[p+1 : end])
+			c.pos = end + 1
+			return true
+		}
+	}
+	return AppendString(col, c.buf, c.StringValue(), st, i)
+}
+
+// fixedTime parses a string of exactly the parser's fixed width at the
+// cursor, returning its end, or end < 0. The cursor does not move.
+func (c *Cursor) fixedTime(p *TimeParser) (int64, int) {
+	b, i, w := c.buf, c.pos, p.Width()
+	if w == 0 || len(b)-i < w+2 || b[i] != '"' || b[i+1+w] != '"' {
+		return 0, -1
+	}
+	if ms, ok := p.Millis(b[i+1 : i+1+w]); ok {
+		return ms, i + 2 + w
+	}
+	return 0, -1
+}
+
+// ReadDate reads a DATE value into col; false when it does not convert.
+func (c *Cursor) ReadDate(col *Date32Column, st *State, i int, p *TimeParser) bool {
+	c.skipWS()
+	if ms, end := c.fixedTime(p); end >= 0 {
+		if d, in := Days(ms); in {
+			c.pos = end
+			col.Put(arrow.Date32(d))
+			return true
+		}
+	}
+	return AppendDate(col, c.buf, c.StringValue(), st, i, p)
+}
+
+// ReadTimestamp reads a TIMESTAMP value into col; false when it does not
+// convert.
+func (c *Cursor) ReadTimestamp(col *Date64Column, st *State, i int, p *TimeParser) bool {
+	c.skipWS()
+	if ms, end := c.fixedTime(p); end >= 0 {
+		c.pos = end
+		col.Put(arrow.Date64(ms))
+		return true
+	}
+	return AppendTimestamp(col, c.buf, c.StringValue(), st, i, p)
+}
+
+// The CSV readers take a field that is exactly the fast shape, from the
+// reader's position to the delimiter or the end of the record (no blanks,
+// no quotes); anything else is read by Field and converted by the Append
+// functions.
+
+// numberDelim reports whether the delimiter can occur inside a number,
+// which the fast shapes then cannot tell from its end.
+func (r *CSV) numberDelim() bool {
+	d := r.delim
+	return d-'0' <= 9 || d == '-' || d == '.' || d|0x20 == 'e'
+}
+
+// skipTo moves past the field ending at end.
+func (r *CSV) skipTo(end int) {
+	if end >= len(r.buf) {
+		r.done = true
+	} else {
+		r.pos = end + 1
+	}
+}
+
+// plainInt reads a field that is a plain integer (see plainInt), returning
+// the value and the field's end, or end < 0.
+func (r *CSV) plainInt() (int64, int) {
+	if r.done || r.numberDelim() {
+		return 0, -1
+	}
+	n, end := plainInt(r.buf, r.pos)
+	if end < 0 || (end < len(r.buf) && r.buf[end] != r.delim) {
+		return 0, -1
+	}
+	return n, end
+}
+
+// ReadInt8 reads a TINYINT field into col; false when it does not convert.
+func (r *CSV) ReadInt8(col *Int8Column, st *State, i int) bool {
+	if n, end := r.plainInt(); end >= 0 && n >= math.MinInt8 && n <= math.MaxInt8 {
+		r.skipTo(end)
+		col.Put(int8(n))
+		return true
+	}
+	return AppendInt8(col, r.buf, r.Field(), st, i)
+}
+
+// ReadInt16 reads a SMALLINT field into col; false when it does not convert.
+func (r *CSV) ReadInt16(col *Int16Column, st *State, i int) bool {
+	if n, end := r.plainInt(); end >= 0 && n >= math.MinInt16 && n <= math.MaxInt16 {
+		r.skipTo(end)
+		col.Put(int16(n))
+		return true
+	}
+	return AppendInt16(col, r.buf, r.Field(), st, i)
+}
+
+// ReadInt32 reads an INTEGER field into col; false when it does not convert.
+func (r *CSV) ReadInt32(col *Int32Column, st *State, i int) bool {
+	if n, end := r.plainInt(); end >= 0 && n >= math.MinInt32 && n <= math.MaxInt32 {
+		r.skipTo(end)
+		col.Put(int32(n))
+		return true
+	}
+	return AppendInt32(col, r.buf, r.Field(), st, i)
+}
+
+// ReadInt64 reads a BIGINT field into col; false when it does not convert.
+func (r *CSV) ReadInt64(col *Int64Column, st *State, i int) bool {
+	if n, end := r.plainInt(); end >= 0 {
+		r.skipTo(end)
+		col.Put(n)
+		return true
+	}
+	return AppendInt64(col, r.buf, r.Field(), st, i)
+}
+
+// ReadFloat64 reads a DOUBLE field into col; false when it does not convert.
+func (r *CSV) ReadFloat64(col *Float64Column, st *State, i int) bool {
+	if !r.done && !r.numberDelim() {
+		if x, end := plainFloat(r.buf, r.pos); end >= 0 && (end == len(r.buf) || r.buf[end] == r.delim) {
+			r.skipTo(end)
+			col.Put(x)
+			return true
+		}
+	}
+	return AppendFloat64(col, r.buf, r.Field(), st, i)
+}
+
+// ReadFloat32 reads a REAL field into col; false when it does not convert.
+func (r *CSV) ReadFloat32(col *Float32Column, st *State, i int) bool {
+	return AppendFloat32(col, r.buf, r.Field(), st, i)
+}
+
+// ReadDecimal reads a DECIMAL(p,s) field into col; false when it does not
+// convert.
+func (r *CSV) ReadDecimal(col *DecimalColumn, st *State, i int) bool {
+	return AppendDecimal(col, r.buf, r.Field(), st, i)
+}
+
+// ReadBool reads a BOOLEAN field into col; false when it does not convert.
+func (r *CSV) ReadBool(col *BoolColumn, st *State, i int) bool {
+	return AppendBool(col, r.buf, r.Field(), st, i)
+}
+
+// ReadString reads a VARCHAR field into col.
+func (r *CSV) ReadString(col *StringColumn, st *State, i int) bool {
+	b, p := r.buf, r.pos
+	if !r.done && p < len(b) && b[p] > ' ' && b[p] != '"' && b[p] != r.delim {
+		if e := indexDelim(b, p, r.delim); b[e-1] > ' ' {
+			col.Put(b[p:e])
+			r.skipTo(e)
+			return true
+		}
+	}
+	return AppendString(col, r.buf, r.Field(), st, i)
+}
+
+// fixedTime parses a field of exactly the parser's fixed width, returning
+// its end, or end < 0. A delimiter that the fixed layouts use is left to
+// the general path.
+func (r *CSV) fixedTime(p *TimeParser) (int64, int) {
+	b, i, w, d := r.buf, r.pos, p.Width(), r.delim
+	if r.done || w == 0 || len(b)-i < w || (i+w < len(b) && b[i+w] != d) ||
+		d-'0' <= 9 || d == '-' || d == ':' || d == '.' || d == ' ' || d == 'T' {
+		return 0, -1
+	}
+	if ms, ok := p.Millis(b[i : i+w]); ok {
+		return ms, i + w
+	}
+	return 0, -1
+}
+
+// ReadDate reads a DATE field into col; false when it does not convert.
+func (r *CSV) ReadDate(col *Date32Column, st *State, i int, p *TimeParser) bool {
+	if ms, end := r.fixedTime(p); end >= 0 {
+		if d, in := Days(ms); in {
+			r.skipTo(end)
+			col.Put(arrow.Date32(d))
+			return true
+		}
+	}
+	return AppendDate(col, r.buf, r.Field(), st, i, p)
+}
+
+// ReadTimestamp reads a TIMESTAMP field into col; false when it does not
+// convert.
+func (r *CSV) ReadTimestamp(col *Date64Column, st *State, i int, p *TimeParser) bool {
+	if ms, end := r.fixedTime(p); end >= 0 {
+		r.skipTo(end)
+		col.Put(arrow.Date64(ms))
+		return true
+	}
+	return AppendTimestamp(col, r.buf, r.Field(), st, i, p)
+}
