@@ -26,11 +26,7 @@ func plainInt(b []byte, i int) (int64, int) {
 		i++
 	}
 	start := i
-	var u uint64
-	for i < len(b) && b[i]-'0' <= 9 {
-		u = u*10 + uint64(b[i]-'0')
-		i++
-	}
+	i, u := scanDigits(b, i)
 	nd := i - start
 	if nd == 0 || nd > 19 || (nd > 1 && b[start] == '0') {
 		return 0, -1
@@ -120,26 +116,20 @@ func plainFloat(b []byte, i int) (float64, int) {
 		i++
 	}
 	start := i
-	var m uint64
-	for i < len(b) && b[i]-'0' <= 9 {
-		m = m*10 + uint64(b[i]-'0')
-		i++
-	}
+	i, m := scanDigits(b, i)
 	nd := i - start
 	if nd == 0 || (nd > 1 && b[start] == '0') {
 		return 0, -1
 	}
 	frac := 0
 	if i < len(b) && b[i] == '.' {
-		i++
-		f := i
-		for i < len(b) && b[i]-'0' <= 9 {
-			m = m*10 + uint64(b[i]-'0')
-			i++
-		}
-		if frac = i - f; frac == 0 {
+		f := i + 1
+		var fv uint64
+		i, fv = scanDigits(b, f)
+		if frac = i - f; frac == 0 || nd+frac > 19 {
 			return 0, -1
 		}
+		m = m*pow10u64[frac] + fv
 	}
 	if nd+frac > 19 || m > 1<<53 || (i < len(b) && b[i]|0x20 == 'e') {
 		return 0, -1
@@ -368,6 +358,19 @@ func (r *CSV) ReadDecimal(col *DecimalColumn, st *State, i int) bool {
 
 // ReadBool reads a BOOLEAN field into col; false when it does not convert.
 func (r *CSV) ReadBool(col *BoolColumn, st *State, i int) bool {
+	if b, p := r.buf, r.pos; !r.done && len(b)-p >= 4 {
+		w := binary.LittleEndian.Uint32(b[p:])
+		if w == 't'|'r'<<8|'u'<<16|'e'<<24 && (p+4 == len(b) || b[p+4] == r.delim) {
+			r.skipTo(p + 4)
+			col.Put(true)
+			return true
+		}
+		if w == 'f'|'a'<<8|'l'<<16|'s'<<24 && len(b)-p >= 5 && b[p+4] == 'e' && (p+5 == len(b) || b[p+5] == r.delim) {
+			r.skipTo(p + 5)
+			col.Put(false)
+			return true
+		}
+	}
 	return AppendBool(col, r.buf, r.Field(), st, i)
 }
 
