@@ -98,187 +98,326 @@ func (d *datatypejsonDecoder) Decode(v []byte) bool {
 	c.Reset(v)
 	if c.Enter() {
 		next := 0
-		for {
-			kid := -1
-			switch next {
-			case 0:
-				// "intcol":
-				if c.LitWords(9, 0x226c6f63746e6922, 0x3a226c6f63746e69) {
-					kid = 0
-				}
-			case 1:
-				// "varcharcol":
-				if c.LitWords(13, 0x7261686372617622, 0x3a226c6f63726168) {
-					kid = 1
-				}
-			case 2:
-				// "booleancol":
-				if c.LitWords(13, 0x6e61656c6f6f6222, 0x3a226c6f636e6165) {
-					kid = 2
-				}
-			case 3:
-				// "bigintcol":
-				if c.LitWords(12, 0x63746e6967696222, 0x3a226c6f63746e69) {
-					kid = 3
-				}
-			case 4:
-				// "doublecol":
-				if c.LitWords(12, 0x63656c62756f6422, 0x3a226c6f63656c62) {
-					kid = 4
-				}
-			case 5:
-				// "smallintcol":
-				if c.LitWords(14, 0x6e696c6c616d7322, 0x3a226c6f63746e69) {
-					kid = 5
-				}
-			case 6:
-				// "tinyintcol":
-				if c.LitWords(13, 0x746e69796e697422, 0x3a226c6f63746e69) {
-					kid = 6
-				}
-			case 7:
-				// "datecol":
-				if c.LitWords(10, 0x6c6f636574616422, 0x3a226c6f63657461) {
-					kid = 7
-				}
-			case 8:
-				// "timestampcol":
-				if c.LitWords(15, 0x617473656d697422, 0x3a226c6f63706d61) {
-					kid = 8
-				}
+		more := true
+		for range 1 {
+			// "intcol":
+			if !c.LitWords(9, 0x226c6f63746e6922, 0x3a226c6f63746e69) {
+				break
 			}
-			if kid < 0 {
-				k := c.Key()
-				switch len(k) {
-				case 6:
-					if string(k) == "intcol" {
+			have[0] |= uint64(0x10)
+			if d.c0 != nil {
+				ok = c.ReadInt32(d.c0, &d.State, 0) && ok
+			} else {
+				c.Skip()
+			}
+			next = 1
+			if !c.Next() {
+				more = false
+				break
+			}
+			// "varcharcol":
+			if !c.LitWords(13, 0x7261686372617622, 0x3a226c6f63726168) {
+				break
+			}
+			have[0] |= uint64(0x100)
+			if d.c1 != nil {
+				ok = c.ReadString(d.c1, &d.State, 1) && ok
+			} else {
+				c.Skip()
+			}
+			next = 2
+			if !c.Next() {
+				more = false
+				break
+			}
+			// "booleancol":
+			if !c.LitWords(13, 0x6e61656c6f6f6222, 0x3a226c6f636e6165) {
+				break
+			}
+			have[0] |= uint64(0x2)
+			if d.c2 != nil {
+				ok = c.ReadBool(d.c2, &d.State, 2) && ok
+			} else {
+				c.Skip()
+			}
+			next = 3
+			if !c.Next() {
+				more = false
+				break
+			}
+			// "bigintcol":
+			if !c.LitWords(12, 0x63746e6967696222, 0x3a226c6f63746e69) {
+				break
+			}
+			have[0] |= uint64(0x1)
+			if d.c3 != nil {
+				ok = c.ReadInt64(d.c3, &d.State, 3) && ok
+			} else {
+				c.Skip()
+			}
+			next = 4
+			if !c.Next() {
+				more = false
+				break
+			}
+			// "doublecol":
+			if !c.LitWords(12, 0x63656c62756f6422, 0x3a226c6f63656c62) {
+				break
+			}
+			have[0] |= uint64(0x8)
+			if d.c4 != nil {
+				ok = c.ReadFloat64(d.c4, &d.State, 4) && ok
+			} else {
+				c.Skip()
+			}
+			next = 5
+			if !c.Next() {
+				more = false
+				break
+			}
+			// "smallintcol":
+			if !c.LitWords(14, 0x6e696c6c616d7322, 0x3a226c6f63746e69) {
+				break
+			}
+			have[0] |= uint64(0x20)
+			if d.c5 != nil {
+				ok = c.ReadInt16(d.c5, &d.State, 5) && ok
+			} else {
+				c.Skip()
+			}
+			next = 6
+			if !c.Next() {
+				more = false
+				break
+			}
+			// "tinyintcol":
+			if !c.LitWords(13, 0x746e69796e697422, 0x3a226c6f63746e69) {
+				break
+			}
+			have[0] |= uint64(0x80)
+			if d.c6 != nil {
+				ok = c.ReadInt8(d.c6, &d.State, 6) && ok
+			} else {
+				c.Skip()
+			}
+			next = 7
+			if !c.Next() {
+				more = false
+				break
+			}
+			// "datecol":
+			if !c.LitWords(10, 0x6c6f636574616422, 0x3a226c6f63657461) {
+				break
+			}
+			have[0] |= uint64(0x4)
+			if d.c7 != nil {
+				ok = c.ReadDate(d.c7, &d.State, 7, datatypejsonTime7) && ok
+			} else {
+				c.Skip()
+			}
+			next = 8
+			if !c.Next() {
+				more = false
+				break
+			}
+			// "timestampcol":
+			if !c.LitWords(15, 0x617473656d697422, 0x3a226c6f63706d61) {
+				break
+			}
+			have[0] |= uint64(0x40)
+			if d.c8 != nil {
+				ok = c.ReadTimestamp(d.c8, &d.State, 8, datatypejsonTime8) && ok
+			} else {
+				c.Skip()
+			}
+			next = 9
+			if !c.Next() {
+				more = false
+			}
+		}
+		if more {
+			for {
+				kid := -1
+				switch next {
+				case 0:
+					// "intcol":
+					if c.LitWords(9, 0x226c6f63746e6922, 0x3a226c6f63746e69) {
 						kid = 0
 					}
-				case 7:
-					if string(k) == "datecol" {
-						kid = 7
-					}
-				case 9:
-					if string(k) == "bigintcol" {
-						kid = 3
-					} else if string(k) == "doublecol" {
-						kid = 4
-					}
-				case 10:
-					if string(k) == "booleancol" {
-						kid = 2
-					} else if string(k) == "tinyintcol" {
-						kid = 6
-					} else if string(k) == "varcharcol" {
+				case 1:
+					// "varcharcol":
+					if c.LitWords(13, 0x7261686372617622, 0x3a226c6f63726168) {
 						kid = 1
 					}
-				case 11:
-					if string(k) == "smallintcol" {
+				case 2:
+					// "booleancol":
+					if c.LitWords(13, 0x6e61656c6f6f6222, 0x3a226c6f636e6165) {
+						kid = 2
+					}
+				case 3:
+					// "bigintcol":
+					if c.LitWords(12, 0x63746e6967696222, 0x3a226c6f63746e69) {
+						kid = 3
+					}
+				case 4:
+					// "doublecol":
+					if c.LitWords(12, 0x63656c62756f6422, 0x3a226c6f63656c62) {
+						kid = 4
+					}
+				case 5:
+					// "smallintcol":
+					if c.LitWords(14, 0x6e696c6c616d7322, 0x3a226c6f63746e69) {
 						kid = 5
 					}
-				case 12:
-					if string(k) == "timestampcol" {
+				case 6:
+					// "tinyintcol":
+					if c.LitWords(13, 0x746e69796e697422, 0x3a226c6f63746e69) {
+						kid = 6
+					}
+				case 7:
+					// "datecol":
+					if c.LitWords(10, 0x6c6f636574616422, 0x3a226c6f63657461) {
+						kid = 7
+					}
+				case 8:
+					// "timestampcol":
+					if c.LitWords(15, 0x617473656d697422, 0x3a226c6f63706d61) {
 						kid = 8
 					}
 				}
-			}
-			switch kid {
-			case 0:
-				if have[0]&uint64(0x10) != 0 {
-					return d.Slow(&d.State, v, row)
+				if kid < 0 {
+					k := c.Key()
+					switch len(k) {
+					case 6:
+						if string(k) == "intcol" {
+							kid = 0
+						}
+					case 7:
+						if string(k) == "datecol" {
+							kid = 7
+						}
+					case 9:
+						if string(k) == "bigintcol" {
+							kid = 3
+						} else if string(k) == "doublecol" {
+							kid = 4
+						}
+					case 10:
+						if string(k) == "booleancol" {
+							kid = 2
+						} else if string(k) == "tinyintcol" {
+							kid = 6
+						} else if string(k) == "varcharcol" {
+							kid = 1
+						}
+					case 11:
+						if string(k) == "smallintcol" {
+							kid = 5
+						}
+					case 12:
+						if string(k) == "timestampcol" {
+							kid = 8
+						}
+					}
 				}
-				have[0] |= uint64(0x10)
-				if d.c0 != nil {
-					ok = c.ReadInt32(d.c0, &d.State, 0) && ok
-				} else {
+				switch kid {
+				case 0:
+					if have[0]&uint64(0x10) != 0 {
+						return d.Slow(&d.State, v, row)
+					}
+					have[0] |= uint64(0x10)
+					if d.c0 != nil {
+						ok = c.ReadInt32(d.c0, &d.State, 0) && ok
+					} else {
+						c.Skip()
+					}
+				case 1:
+					if have[0]&uint64(0x100) != 0 {
+						return d.Slow(&d.State, v, row)
+					}
+					have[0] |= uint64(0x100)
+					if d.c1 != nil {
+						ok = c.ReadString(d.c1, &d.State, 1) && ok
+					} else {
+						c.Skip()
+					}
+				case 2:
+					if have[0]&uint64(0x2) != 0 {
+						return d.Slow(&d.State, v, row)
+					}
+					have[0] |= uint64(0x2)
+					if d.c2 != nil {
+						ok = c.ReadBool(d.c2, &d.State, 2) && ok
+					} else {
+						c.Skip()
+					}
+				case 3:
+					if have[0]&uint64(0x1) != 0 {
+						return d.Slow(&d.State, v, row)
+					}
+					have[0] |= uint64(0x1)
+					if d.c3 != nil {
+						ok = c.ReadInt64(d.c3, &d.State, 3) && ok
+					} else {
+						c.Skip()
+					}
+				case 4:
+					if have[0]&uint64(0x8) != 0 {
+						return d.Slow(&d.State, v, row)
+					}
+					have[0] |= uint64(0x8)
+					if d.c4 != nil {
+						ok = c.ReadFloat64(d.c4, &d.State, 4) && ok
+					} else {
+						c.Skip()
+					}
+				case 5:
+					if have[0]&uint64(0x20) != 0 {
+						return d.Slow(&d.State, v, row)
+					}
+					have[0] |= uint64(0x20)
+					if d.c5 != nil {
+						ok = c.ReadInt16(d.c5, &d.State, 5) && ok
+					} else {
+						c.Skip()
+					}
+				case 6:
+					if have[0]&uint64(0x80) != 0 {
+						return d.Slow(&d.State, v, row)
+					}
+					have[0] |= uint64(0x80)
+					if d.c6 != nil {
+						ok = c.ReadInt8(d.c6, &d.State, 6) && ok
+					} else {
+						c.Skip()
+					}
+				case 7:
+					if have[0]&uint64(0x4) != 0 {
+						return d.Slow(&d.State, v, row)
+					}
+					have[0] |= uint64(0x4)
+					if d.c7 != nil {
+						ok = c.ReadDate(d.c7, &d.State, 7, datatypejsonTime7) && ok
+					} else {
+						c.Skip()
+					}
+				case 8:
+					if have[0]&uint64(0x40) != 0 {
+						return d.Slow(&d.State, v, row)
+					}
+					have[0] |= uint64(0x40)
+					if d.c8 != nil {
+						ok = c.ReadTimestamp(d.c8, &d.State, 8, datatypejsonTime8) && ok
+					} else {
+						c.Skip()
+					}
+				default:
 					c.Skip()
 				}
-			case 1:
-				if have[0]&uint64(0x100) != 0 {
-					return d.Slow(&d.State, v, row)
+				next = kid + 1
+				if !c.Next() {
+					break
 				}
-				have[0] |= uint64(0x100)
-				if d.c1 != nil {
-					ok = c.ReadString(d.c1, &d.State, 1) && ok
-				} else {
-					c.Skip()
-				}
-			case 2:
-				if have[0]&uint64(0x2) != 0 {
-					return d.Slow(&d.State, v, row)
-				}
-				have[0] |= uint64(0x2)
-				if d.c2 != nil {
-					ok = c.ReadBool(d.c2, &d.State, 2) && ok
-				} else {
-					c.Skip()
-				}
-			case 3:
-				if have[0]&uint64(0x1) != 0 {
-					return d.Slow(&d.State, v, row)
-				}
-				have[0] |= uint64(0x1)
-				if d.c3 != nil {
-					ok = c.ReadInt64(d.c3, &d.State, 3) && ok
-				} else {
-					c.Skip()
-				}
-			case 4:
-				if have[0]&uint64(0x8) != 0 {
-					return d.Slow(&d.State, v, row)
-				}
-				have[0] |= uint64(0x8)
-				if d.c4 != nil {
-					ok = c.ReadFloat64(d.c4, &d.State, 4) && ok
-				} else {
-					c.Skip()
-				}
-			case 5:
-				if have[0]&uint64(0x20) != 0 {
-					return d.Slow(&d.State, v, row)
-				}
-				have[0] |= uint64(0x20)
-				if d.c5 != nil {
-					ok = c.ReadInt16(d.c5, &d.State, 5) && ok
-				} else {
-					c.Skip()
-				}
-			case 6:
-				if have[0]&uint64(0x80) != 0 {
-					return d.Slow(&d.State, v, row)
-				}
-				have[0] |= uint64(0x80)
-				if d.c6 != nil {
-					ok = c.ReadInt8(d.c6, &d.State, 6) && ok
-				} else {
-					c.Skip()
-				}
-			case 7:
-				if have[0]&uint64(0x4) != 0 {
-					return d.Slow(&d.State, v, row)
-				}
-				have[0] |= uint64(0x4)
-				if d.c7 != nil {
-					ok = c.ReadDate(d.c7, &d.State, 7, datatypejsonTime7) && ok
-				} else {
-					c.Skip()
-				}
-			case 8:
-				if have[0]&uint64(0x40) != 0 {
-					return d.Slow(&d.State, v, row)
-				}
-				have[0] |= uint64(0x40)
-				if d.c8 != nil {
-					ok = c.ReadTimestamp(d.c8, &d.State, 8, datatypejsonTime8) && ok
-				} else {
-					c.Skip()
-				}
-			default:
-				c.Skip()
-			}
-			next = kid + 1
-			if !c.Next() {
-				break
 			}
 		}
 	}

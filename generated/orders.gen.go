@@ -181,208 +181,13 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 	c.Reset(v)
 	if c.Enter() {
 		next := 0
-		for {
-			kid := -1
-			switch next {
-			case 0:
-				// "id":
-				if c.Lit("\"id\":") {
-					kid = 0
-				}
-			case 1:
-				// "customer":
-				if c.LitWords(11, 0x656d6f7473756322, 0x3a2272656d6f7473) {
-					kid = 1
-				}
-			case 2:
-				// "amount":
-				if c.LitWords(9, 0x22746e756f6d6122, 0x3a22746e756f6d61) {
-					kid = 2
-				}
-			case 3:
-				// "amounts":
-				if c.LitWords(10, 0x73746e756f6d6122, 0x3a2273746e756f6d) {
-					kid = 3
-				}
-			case 4:
-				// "ratio":
-				if c.LitWords(8, 0x3a226f6974617222, 0x3a226f6974617222) {
-					kid = 4
-				}
-			case 5:
-				// "score":
-				if c.LitWords(8, 0x3a2265726f637322, 0x3a2265726f637322) {
-					kid = 5
-				}
-			case 6:
-				// "legacy":
-				if c.LitWords(9, 0x2279636167656c22, 0x3a2279636167656c) {
-					kid = 6
-				}
-			case 7:
-				// "qty":
-				if c.Lit("\"qty\":") {
-					kid = 7
-				}
-			case 8:
-				// "big":
-				if c.Lit("\"big\":") {
-					kid = 8
-				}
-			case 9:
-				// "wide":
-				if c.Lit("\"wide\":") {
-					kid = 9
-				}
-			case 10:
-				// "flag":
-				if c.Lit("\"flag\":") {
-					kid = 10
-				}
-			case 11:
-				// "code":
-				if c.Lit("\"code\":") {
-					kid = 11
-				}
-			case 12:
-				// "tiny":
-				if c.Lit("\"tiny\":") {
-					kid = 12
-				}
-			case 13:
-				// "small":
-				if c.LitWords(8, 0x3a226c6c616d7322, 0x3a226c6c616d7322) {
-					kid = 13
-				}
-			case 14:
-				// "shipping":
-				if c.LitWords(11, 0x6e69707069687322, 0x3a22676e69707069) {
-					kid = 14
-				}
-			case 15:
-				// "placed_at":
-				if c.LitWords(12, 0x5f646563616c7022, 0x3a2274615f646563) {
-					kid = 15
-				}
-			case 16:
-				// "billed_at":
-				if c.LitWords(12, 0x5f64656c6c696222, 0x3a2274615f64656c) {
-					kid = 16
-				}
-			case 17:
-				// "iso_at":
-				if c.LitWords(9, 0x2274615f6f736922, 0x3a2274615f6f7369) {
-					kid = 17
-				}
-			case 18:
-				// "mail_at":
-				if c.LitWords(10, 0x74615f6c69616d22, 0x3a2274615f6c6961) {
-					kid = 18
-				}
-			case 19:
-				// "epoch_ms":
-				if c.LitWords(11, 0x6d5f68636f706522, 0x3a22736d5f68636f) {
-					kid = 19
-				}
-			case 20:
-				// "epoch_s":
-				if c.LitWords(10, 0x735f68636f706522, 0x3a22735f68636f70) {
-					kid = 20
-				}
-			case 21:
-				// "epoch_day":
-				if c.LitWords(12, 0x645f68636f706522, 0x3a227961645f6863) {
-					kid = 21
-				}
-			case 22:
-				// "default_date":
-				if c.LitWords(15, 0x746c756166656422, 0x3a22657461645f74) {
-					kid = 22
-				}
-			case 24:
-				// "meta":
-				if c.Lit("\"meta\":") {
-					kid = 24
-				}
+		more := true
+		for range 1 {
+			// "id":
+			if !c.Lit("\"id\":") {
+				break
 			}
-			if kid < 0 {
-				k := c.Key()
-				switch len(k) {
-				case 2:
-					if string(k) == "id" {
-						kid = 0
-					}
-				case 3:
-					if string(k) == "a/b" {
-						kid = 23
-					} else if string(k) == "big" {
-						kid = 8
-					} else if string(k) == "qty" {
-						kid = 7
-					}
-				case 4:
-					if string(k) == "code" {
-						kid = 11
-					} else if string(k) == "flag" {
-						kid = 10
-					} else if string(k) == "meta" {
-						kid = 24
-					} else if string(k) == "tiny" {
-						kid = 12
-					} else if string(k) == "wide" {
-						kid = 9
-					}
-				case 5:
-					if string(k) == "ratio" {
-						kid = 4
-					} else if string(k) == "score" {
-						kid = 5
-					} else if string(k) == "small" {
-						kid = 13
-					}
-				case 6:
-					if string(k) == "amount" {
-						kid = 2
-					} else if string(k) == "iso_at" {
-						kid = 17
-					} else if string(k) == "legacy" {
-						kid = 6
-					}
-				case 7:
-					if string(k) == "amounts" {
-						kid = 3
-					} else if string(k) == "epoch_s" {
-						kid = 20
-					} else if string(k) == "mail_at" {
-						kid = 18
-					}
-				case 8:
-					if string(k) == "customer" {
-						kid = 1
-					} else if string(k) == "epoch_ms" {
-						kid = 19
-					} else if string(k) == "shipping" {
-						kid = 14
-					}
-				case 9:
-					if string(k) == "billed_at" {
-						kid = 16
-					} else if string(k) == "epoch_day" {
-						kid = 21
-					} else if string(k) == "placed_at" {
-						kid = 15
-					}
-				case 12:
-					if string(k) == "default_date" {
-						kid = 22
-					}
-				}
-			}
-			switch kid {
-			case 0:
-				if have[0]&uint64(0x10000) != 0 {
-					return d.Slow(&d.State, v, row)
-				}
+			{
 				have[0] |= uint64(0x10000)
 				sp := c.Value()
 				if d.c0 != nil {
@@ -391,81 +196,164 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 				if d.c27 != nil {
 					ok = decode.AppendString(d.c27, v, sp, &d.State, 27) && ok
 				}
-			case 1:
-				if have[0]&uint64(0x80) != 0 {
-					return d.Slow(&d.State, v, row)
-				}
+			}
+			next = 1
+			if !c.Next() {
+				more = false
+				break
+			}
+			// "customer":
+			if !c.LitWords(11, 0x656d6f7473756322, 0x3a2272656d6f7473) {
+				break
+			}
+			{
 				have[0] |= uint64(0x80)
 				if c.Peek() == '{' {
 					start := c.Pos()
 					if c.Enter() {
 						next := 0
-						for {
-							kid := -1
-							switch next {
-							case 0:
-								// "name":
-								if c.Lit("\"name\":") {
-									kid = 0
-								}
-							case 1:
-								// "tier":
-								if c.Lit("\"tier\":") {
-									kid = 1
-								}
+						more := true
+						for range 1 {
+							// "name":
+							if !c.Lit("\"name\":") {
+								break
 							}
-							if kid < 0 {
-								k := c.Key()
-								switch len(k) {
-								case 4:
-									if string(k) == "name" {
-										kid = 0
-									} else if string(k) == "tier" {
-										kid = 1
-									}
-								}
+							have[0] |= uint64(0x100)
+							if d.c1 != nil {
+								ok = c.ReadString(d.c1, &d.State, 1) && ok
+							} else {
+								c.Skip()
 							}
-							switch kid {
-							case 0:
-								if have[0]&uint64(0x100) != 0 {
-									return d.Slow(&d.State, v, row)
-								}
-								have[0] |= uint64(0x100)
-								if d.c1 != nil {
-									ok = c.ReadString(d.c1, &d.State, 1) && ok
-								} else {
-									c.Skip()
-								}
-							case 1:
-								if have[0]&uint64(0x200) != 0 {
-									return d.Slow(&d.State, v, row)
-								}
+							next = 1
+							if !c.Next() {
+								more = false
+								break
+							}
+							// "tier":
+							if !c.Lit("\"tier\":") {
+								break
+							}
+							{
 								have[0] |= uint64(0x200)
 								if c.Peek() == '{' {
 									if c.Enter() {
 										next := 0
-										for {
-											kid := -1
-											switch next {
-											case 0:
-												// "level":
-												if c.LitWords(8, 0x3a226c6576656c22, 0x3a226c6576656c22) {
-													kid = 0
-												}
+										more := true
+										for range 1 {
+											// "level":
+											if !c.LitWords(8, 0x3a226c6576656c22, 0x3a226c6576656c22) {
+												break
 											}
-											if kid < 0 {
-												k := c.Key()
-												switch len(k) {
-												case 5:
-													if string(k) == "level" {
+											have[0] |= uint64(0x400)
+											if d.c2 != nil {
+												ok = c.ReadInt32(d.c2, &d.State, 2) && ok
+											} else {
+												c.Skip()
+											}
+											next = 1
+											if !c.Next() {
+												more = false
+											}
+										}
+										if more {
+											for {
+												kid := -1
+												switch next {
+												case 0:
+													// "level":
+													if c.LitWords(8, 0x3a226c6576656c22, 0x3a226c6576656c22) {
 														kid = 0
 													}
 												}
+												if kid < 0 {
+													k := c.Key()
+													switch len(k) {
+													case 5:
+														if string(k) == "level" {
+															kid = 0
+														}
+													}
+												}
+												switch kid {
+												case 0:
+													if have[0]&uint64(0x400) != 0 {
+														return d.Slow(&d.State, v, row)
+													}
+													have[0] |= uint64(0x400)
+													if d.c2 != nil {
+														ok = c.ReadInt32(d.c2, &d.State, 2) && ok
+													} else {
+														c.Skip()
+													}
+												default:
+													c.Skip()
+												}
+												next = kid + 1
+												if !c.Next() {
+													break
+												}
 											}
-											switch kid {
-											case 0:
-												if have[0]&uint64(0x400) != 0 {
-													return d.Slow(&d.State, v, row)
+										}
+									}
+								} else {
+									c.Skip()
+								}
+							}
+							next = 2
+							if !c.Next() {
+								more = false
+							}
+						}
+						if more {
+							for {
+								kid := -1
+								switch next {
+								case 0:
+									// "name":
+									if c.Lit("\"name\":") {
+										kid = 0
+									}
+								case 1:
+									// "tier":
+									if c.Lit("\"tier\":") {
+										kid = 1
+									}
+								}
+								if kid < 0 {
+									k := c.Key()
+									switch len(k) {
+									case 4:
+										if string(k) == "name" {
+											kid = 0
+										} else if string(k) == "tier" {
+											kid = 1
+										}
+									}
+								}
+								switch kid {
+								case 0:
+									if have[0]&uint64(0x100) != 0 {
+										return d.Slow(&d.State, v, row)
+									}
+									have[0] |= uint64(0x100)
+									if d.c1 != nil {
+										ok = c.ReadString(d.c1, &d.State, 1) && ok
+									} else {
+										c.Skip()
+									}
+								case 1:
+									if have[0]&uint64(0x200) != 0 {
+										return d.Slow(&d.State, v, row)
+									}
+									have[0] |= uint64(0x200)
+									if c.Peek() == '{' {
+										if c.Enter() {
+											next := 0
+											more := true
+											for range 1 {
+												// "level":
+												if !c.LitWords(8, 0x3a226c6576656c22, 0x3a226c6576656c22) {
+													break
 												}
 												have[0] |= uint64(0x400)
 												if d.c2 != nil {
@@ -473,24 +361,61 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 												} else {
 													c.Skip()
 												}
-											default:
-												c.Skip()
+												next = 1
+												if !c.Next() {
+													more = false
+												}
 											}
-											next = kid + 1
-											if !c.Next() {
-												break
+											if more {
+												for {
+													kid := -1
+													switch next {
+													case 0:
+														// "level":
+														if c.LitWords(8, 0x3a226c6576656c22, 0x3a226c6576656c22) {
+															kid = 0
+														}
+													}
+													if kid < 0 {
+														k := c.Key()
+														switch len(k) {
+														case 5:
+															if string(k) == "level" {
+																kid = 0
+															}
+														}
+													}
+													switch kid {
+													case 0:
+														if have[0]&uint64(0x400) != 0 {
+															return d.Slow(&d.State, v, row)
+														}
+														have[0] |= uint64(0x400)
+														if d.c2 != nil {
+															ok = c.ReadInt32(d.c2, &d.State, 2) && ok
+														} else {
+															c.Skip()
+														}
+													default:
+														c.Skip()
+													}
+													next = kid + 1
+													if !c.Next() {
+														break
+													}
+												}
 											}
 										}
+									} else {
+										c.Skip()
 									}
-								} else {
+								default:
 									c.Skip()
 								}
-							default:
-								c.Skip()
-							}
-							next = kid + 1
-							if !c.Next() {
-								break
+								next = kid + 1
+								if !c.Next() {
+									break
+								}
 							}
 						}
 					}
@@ -508,46 +433,911 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 						ok = decode.AppendString(d.c3, v, sp, &d.State, 3) && ok
 					}
 				}
-			case 2:
-				if have[0]&uint64(0x2) != 0 {
-					return d.Slow(&d.State, v, row)
-				}
-				have[0] |= uint64(0x2)
-				if d.c4 != nil {
-					ok = c.ReadDecimal(d.c4, &d.State, 4) && ok
-				} else {
-					c.Skip()
-				}
-			case 3:
-				if have[0]&uint64(0x4) != 0 {
-					return d.Slow(&d.State, v, row)
-				}
+			}
+			next = 2
+			if !c.Next() {
+				more = false
+				break
+			}
+			// "amount":
+			if !c.LitWords(9, 0x22746e756f6d6122, 0x3a22746e756f6d61) {
+				break
+			}
+			have[0] |= uint64(0x2)
+			if d.c4 != nil {
+				ok = c.ReadDecimal(d.c4, &d.State, 4) && ok
+			} else {
+				c.Skip()
+			}
+			next = 3
+			if !c.Next() {
+				more = false
+				break
+			}
+			// "amounts":
+			if !c.LitWords(10, 0x73746e756f6d6122, 0x3a2273746e756f6d) {
+				break
+			}
+			{
 				have[0] |= uint64(0x4)
 				if c.Peek() == '{' {
 					if c.Enter() {
 						next := 0
-						for {
-							kid := -1
-							switch next {
-							case 0:
-								// "tax":
-								if c.Lit("\"tax\":") {
-									kid = 0
-								}
+						more := true
+						for range 1 {
+							// "tax":
+							if !c.Lit("\"tax\":") {
+								break
 							}
-							if kid < 0 {
-								k := c.Key()
-								switch len(k) {
-								case 3:
-									if string(k) == "tax" {
+							have[0] |= uint64(0x8)
+							if d.c5 != nil {
+								ok = c.ReadDecimal(d.c5, &d.State, 5) && ok
+							} else {
+								c.Skip()
+							}
+							next = 1
+							if !c.Next() {
+								more = false
+							}
+						}
+						if more {
+							for {
+								kid := -1
+								switch next {
+								case 0:
+									// "tax":
+									if c.Lit("\"tax\":") {
 										kid = 0
 									}
 								}
+								if kid < 0 {
+									k := c.Key()
+									switch len(k) {
+									case 3:
+										if string(k) == "tax" {
+											kid = 0
+										}
+									}
+								}
+								switch kid {
+								case 0:
+									if have[0]&uint64(0x8) != 0 {
+										return d.Slow(&d.State, v, row)
+									}
+									have[0] |= uint64(0x8)
+									if d.c5 != nil {
+										ok = c.ReadDecimal(d.c5, &d.State, 5) && ok
+									} else {
+										c.Skip()
+									}
+								default:
+									c.Skip()
+								}
+								next = kid + 1
+								if !c.Next() {
+									break
+								}
 							}
-							switch kid {
-							case 0:
-								if have[0]&uint64(0x8) != 0 {
-									return d.Slow(&d.State, v, row)
+						}
+					}
+				} else {
+					c.Skip()
+				}
+			}
+			next = 4
+			if !c.Next() {
+				more = false
+				break
+			}
+			// "ratio":
+			if !c.LitWords(8, 0x3a226f6974617222, 0x3a226f6974617222) {
+				break
+			}
+			have[0] |= uint64(0x1000000)
+			if d.c6 != nil {
+				ok = c.ReadFloat32(d.c6, &d.State, 6) && ok
+			} else {
+				c.Skip()
+			}
+			next = 5
+			if !c.Next() {
+				more = false
+				break
+			}
+			// "score":
+			if !c.LitWords(8, 0x3a2265726f637322, 0x3a2265726f637322) {
+				break
+			}
+			have[0] |= uint64(0x2000000)
+			if d.c7 != nil {
+				ok = c.ReadFloat32(d.c7, &d.State, 7) && ok
+			} else {
+				c.Skip()
+			}
+			next = 6
+			if !c.Next() {
+				more = false
+				break
+			}
+			// "legacy":
+			if !c.LitWords(9, 0x2279636167656c22, 0x3a2279636167656c) {
+				break
+			}
+			have[0] |= uint64(0x40000)
+			if d.c8 != nil {
+				ok = c.ReadFloat64(d.c8, &d.State, 8) && ok
+			} else {
+				c.Skip()
+			}
+			next = 7
+			if !c.Next() {
+				more = false
+				break
+			}
+			// "qty":
+			if !c.Lit("\"qty\":") {
+				break
+			}
+			have[0] |= uint64(0x800000)
+			if d.c9 != nil {
+				ok = c.ReadInt32(d.c9, &d.State, 9) && ok
+			} else {
+				c.Skip()
+			}
+			next = 8
+			if !c.Next() {
+				more = false
+				break
+			}
+			// "big":
+			if !c.Lit("\"big\":") {
+				break
+			}
+			have[0] |= uint64(0x10)
+			if d.c10 != nil {
+				ok = c.ReadInt64(d.c10, &d.State, 10) && ok
+			} else {
+				c.Skip()
+			}
+			next = 9
+			if !c.Next() {
+				more = false
+				break
+			}
+			// "wide":
+			if !c.Lit("\"wide\":") {
+				break
+			}
+			have[0] |= uint64(0x40000000)
+			if d.c11 != nil {
+				ok = c.ReadInt64(d.c11, &d.State, 11) && ok
+			} else {
+				c.Skip()
+			}
+			next = 10
+			if !c.Next() {
+				more = false
+				break
+			}
+			// "flag":
+			if !c.Lit("\"flag\":") {
+				break
+			}
+			have[0] |= uint64(0x8000)
+			if d.c12 != nil {
+				ok = c.ReadBool(d.c12, &d.State, 12) && ok
+			} else {
+				c.Skip()
+			}
+			next = 11
+			if !c.Next() {
+				more = false
+				break
+			}
+			// "code":
+			if !c.Lit("\"code\":") {
+				break
+			}
+			have[0] |= uint64(0x40)
+			if d.c13 != nil {
+				ok = c.ReadString(d.c13, &d.State, 13) && ok
+			} else {
+				c.Skip()
+			}
+			next = 12
+			if !c.Next() {
+				more = false
+				break
+			}
+			// "tiny":
+			if !c.Lit("\"tiny\":") {
+				break
+			}
+			have[0] |= uint64(0x20000000)
+			if d.c14 != nil {
+				ok = c.ReadInt8(d.c14, &d.State, 14) && ok
+			} else {
+				c.Skip()
+			}
+			next = 13
+			if !c.Next() {
+				more = false
+				break
+			}
+			// "small":
+			if !c.LitWords(8, 0x3a226c6c616d7322, 0x3a226c6c616d7322) {
+				break
+			}
+			have[0] |= uint64(0x10000000)
+			if d.c15 != nil {
+				ok = c.ReadInt16(d.c15, &d.State, 15) && ok
+			} else {
+				c.Skip()
+			}
+			next = 14
+			if !c.Next() {
+				more = false
+				break
+			}
+			// "shipping":
+			if !c.LitWords(11, 0x6e69707069687322, 0x3a22676e69707069) {
+				break
+			}
+			{
+				have[0] |= uint64(0x4000000)
+				if c.Peek() == '{' {
+					if c.Enter() {
+						next := 0
+						more := true
+						for range 1 {
+							// "date":
+							if !c.Lit("\"date\":") {
+								break
+							}
+							have[0] |= uint64(0x8000000)
+							if d.c16 != nil {
+								ok = c.ReadDate(d.c16, &d.State, 16, ordersTime16) && ok
+							} else {
+								c.Skip()
+							}
+							next = 1
+							if !c.Next() {
+								more = false
+							}
+						}
+						if more {
+							for {
+								kid := -1
+								switch next {
+								case 0:
+									// "date":
+									if c.Lit("\"date\":") {
+										kid = 0
+									}
+								}
+								if kid < 0 {
+									k := c.Key()
+									switch len(k) {
+									case 4:
+										if string(k) == "date" {
+											kid = 0
+										}
+									}
+								}
+								switch kid {
+								case 0:
+									if have[0]&uint64(0x8000000) != 0 {
+										return d.Slow(&d.State, v, row)
+									}
+									have[0] |= uint64(0x8000000)
+									if d.c16 != nil {
+										ok = c.ReadDate(d.c16, &d.State, 16, ordersTime16) && ok
+									} else {
+										c.Skip()
+									}
+								default:
+									c.Skip()
+								}
+								next = kid + 1
+								if !c.Next() {
+									break
+								}
+							}
+						}
+					}
+				} else {
+					c.Skip()
+				}
+			}
+			next = 15
+			if !c.Next() {
+				more = false
+				break
+			}
+			// "placed_at":
+			if !c.LitWords(12, 0x5f646563616c7022, 0x3a2274615f646563) {
+				break
+			}
+			have[0] |= uint64(0x400000)
+			if d.c17 != nil {
+				ok = c.ReadTimestamp(d.c17, &d.State, 17, ordersTime17) && ok
+			} else {
+				c.Skip()
+			}
+			next = 16
+			if !c.Next() {
+				more = false
+				break
+			}
+			// "billed_at":
+			if !c.LitWords(12, 0x5f64656c6c696222, 0x3a2274615f64656c) {
+				break
+			}
+			have[0] |= uint64(0x20)
+			if d.c18 != nil {
+				ok = c.ReadTimestamp(d.c18, &d.State, 18, ordersTime18) && ok
+			} else {
+				c.Skip()
+			}
+			next = 17
+			if !c.Next() {
+				more = false
+				break
+			}
+			// "iso_at":
+			if !c.LitWords(9, 0x2274615f6f736922, 0x3a2274615f6f7369) {
+				break
+			}
+			have[0] |= uint64(0x20000)
+			if d.c19 != nil {
+				ok = c.ReadTimestamp(d.c19, &d.State, 19, ordersTime19) && ok
+			} else {
+				c.Skip()
+			}
+			next = 18
+			if !c.Next() {
+				more = false
+				break
+			}
+			// "mail_at":
+			if !c.LitWords(10, 0x74615f6c69616d22, 0x3a2274615f6c6961) {
+				break
+			}
+			have[0] |= uint64(0x80000)
+			if d.c20 != nil {
+				ok = c.ReadTimestamp(d.c20, &d.State, 20, ordersTime20) && ok
+			} else {
+				c.Skip()
+			}
+			next = 19
+			if !c.Next() {
+				more = false
+				break
+			}
+			// "epoch_ms":
+			if !c.LitWords(11, 0x6d5f68636f706522, 0x3a22736d5f68636f) {
+				break
+			}
+			have[0] |= uint64(0x2000)
+			if d.c21 != nil {
+				ok = c.ReadTimestamp(d.c21, &d.State, 21, ordersTime21) && ok
+			} else {
+				c.Skip()
+			}
+			next = 20
+			if !c.Next() {
+				more = false
+				break
+			}
+			// "epoch_s":
+			if !c.LitWords(10, 0x735f68636f706522, 0x3a22735f68636f70) {
+				break
+			}
+			have[0] |= uint64(0x4000)
+			if d.c22 != nil {
+				ok = c.ReadTimestamp(d.c22, &d.State, 22, ordersTime22) && ok
+			} else {
+				c.Skip()
+			}
+			next = 21
+			if !c.Next() {
+				more = false
+				break
+			}
+			// "epoch_day":
+			if !c.LitWords(12, 0x645f68636f706522, 0x3a227961645f6863) {
+				break
+			}
+			have[0] |= uint64(0x1000)
+			if d.c23 != nil {
+				ok = c.ReadDate(d.c23, &d.State, 23, ordersTime23) && ok
+			} else {
+				c.Skip()
+			}
+			next = 22
+			if !c.Next() {
+				more = false
+				break
+			}
+			// "default_date":
+			if !c.LitWords(15, 0x746c756166656422, 0x3a22657461645f74) {
+				break
+			}
+			have[0] |= uint64(0x800)
+			if d.c24 != nil {
+				ok = c.ReadDate(d.c24, &d.State, 24, ordersTime24) && ok
+			} else {
+				c.Skip()
+			}
+			next = 23
+			if !c.Next() {
+				more = false
+			}
+		}
+		if more {
+			for {
+				kid := -1
+				switch next {
+				case 0:
+					// "id":
+					if c.Lit("\"id\":") {
+						kid = 0
+					}
+				case 1:
+					// "customer":
+					if c.LitWords(11, 0x656d6f7473756322, 0x3a2272656d6f7473) {
+						kid = 1
+					}
+				case 2:
+					// "amount":
+					if c.LitWords(9, 0x22746e756f6d6122, 0x3a22746e756f6d61) {
+						kid = 2
+					}
+				case 3:
+					// "amounts":
+					if c.LitWords(10, 0x73746e756f6d6122, 0x3a2273746e756f6d) {
+						kid = 3
+					}
+				case 4:
+					// "ratio":
+					if c.LitWords(8, 0x3a226f6974617222, 0x3a226f6974617222) {
+						kid = 4
+					}
+				case 5:
+					// "score":
+					if c.LitWords(8, 0x3a2265726f637322, 0x3a2265726f637322) {
+						kid = 5
+					}
+				case 6:
+					// "legacy":
+					if c.LitWords(9, 0x2279636167656c22, 0x3a2279636167656c) {
+						kid = 6
+					}
+				case 7:
+					// "qty":
+					if c.Lit("\"qty\":") {
+						kid = 7
+					}
+				case 8:
+					// "big":
+					if c.Lit("\"big\":") {
+						kid = 8
+					}
+				case 9:
+					// "wide":
+					if c.Lit("\"wide\":") {
+						kid = 9
+					}
+				case 10:
+					// "flag":
+					if c.Lit("\"flag\":") {
+						kid = 10
+					}
+				case 11:
+					// "code":
+					if c.Lit("\"code\":") {
+						kid = 11
+					}
+				case 12:
+					// "tiny":
+					if c.Lit("\"tiny\":") {
+						kid = 12
+					}
+				case 13:
+					// "small":
+					if c.LitWords(8, 0x3a226c6c616d7322, 0x3a226c6c616d7322) {
+						kid = 13
+					}
+				case 14:
+					// "shipping":
+					if c.LitWords(11, 0x6e69707069687322, 0x3a22676e69707069) {
+						kid = 14
+					}
+				case 15:
+					// "placed_at":
+					if c.LitWords(12, 0x5f646563616c7022, 0x3a2274615f646563) {
+						kid = 15
+					}
+				case 16:
+					// "billed_at":
+					if c.LitWords(12, 0x5f64656c6c696222, 0x3a2274615f64656c) {
+						kid = 16
+					}
+				case 17:
+					// "iso_at":
+					if c.LitWords(9, 0x2274615f6f736922, 0x3a2274615f6f7369) {
+						kid = 17
+					}
+				case 18:
+					// "mail_at":
+					if c.LitWords(10, 0x74615f6c69616d22, 0x3a2274615f6c6961) {
+						kid = 18
+					}
+				case 19:
+					// "epoch_ms":
+					if c.LitWords(11, 0x6d5f68636f706522, 0x3a22736d5f68636f) {
+						kid = 19
+					}
+				case 20:
+					// "epoch_s":
+					if c.LitWords(10, 0x735f68636f706522, 0x3a22735f68636f70) {
+						kid = 20
+					}
+				case 21:
+					// "epoch_day":
+					if c.LitWords(12, 0x645f68636f706522, 0x3a227961645f6863) {
+						kid = 21
+					}
+				case 22:
+					// "default_date":
+					if c.LitWords(15, 0x746c756166656422, 0x3a22657461645f74) {
+						kid = 22
+					}
+				case 24:
+					// "meta":
+					if c.Lit("\"meta\":") {
+						kid = 24
+					}
+				}
+				if kid < 0 {
+					k := c.Key()
+					switch len(k) {
+					case 2:
+						if string(k) == "id" {
+							kid = 0
+						}
+					case 3:
+						if string(k) == "a/b" {
+							kid = 23
+						} else if string(k) == "big" {
+							kid = 8
+						} else if string(k) == "qty" {
+							kid = 7
+						}
+					case 4:
+						if string(k) == "code" {
+							kid = 11
+						} else if string(k) == "flag" {
+							kid = 10
+						} else if string(k) == "meta" {
+							kid = 24
+						} else if string(k) == "tiny" {
+							kid = 12
+						} else if string(k) == "wide" {
+							kid = 9
+						}
+					case 5:
+						if string(k) == "ratio" {
+							kid = 4
+						} else if string(k) == "score" {
+							kid = 5
+						} else if string(k) == "small" {
+							kid = 13
+						}
+					case 6:
+						if string(k) == "amount" {
+							kid = 2
+						} else if string(k) == "iso_at" {
+							kid = 17
+						} else if string(k) == "legacy" {
+							kid = 6
+						}
+					case 7:
+						if string(k) == "amounts" {
+							kid = 3
+						} else if string(k) == "epoch_s" {
+							kid = 20
+						} else if string(k) == "mail_at" {
+							kid = 18
+						}
+					case 8:
+						if string(k) == "customer" {
+							kid = 1
+						} else if string(k) == "epoch_ms" {
+							kid = 19
+						} else if string(k) == "shipping" {
+							kid = 14
+						}
+					case 9:
+						if string(k) == "billed_at" {
+							kid = 16
+						} else if string(k) == "epoch_day" {
+							kid = 21
+						} else if string(k) == "placed_at" {
+							kid = 15
+						}
+					case 12:
+						if string(k) == "default_date" {
+							kid = 22
+						}
+					}
+				}
+				switch kid {
+				case 0:
+					if have[0]&uint64(0x10000) != 0 {
+						return d.Slow(&d.State, v, row)
+					}
+					have[0] |= uint64(0x10000)
+					sp := c.Value()
+					if d.c0 != nil {
+						ok = decode.AppendInt64(d.c0, v, sp, &d.State, 0) && ok
+					}
+					if d.c27 != nil {
+						ok = decode.AppendString(d.c27, v, sp, &d.State, 27) && ok
+					}
+				case 1:
+					if have[0]&uint64(0x80) != 0 {
+						return d.Slow(&d.State, v, row)
+					}
+					have[0] |= uint64(0x80)
+					if c.Peek() == '{' {
+						start := c.Pos()
+						if c.Enter() {
+							next := 0
+							more := true
+							for range 1 {
+								// "name":
+								if !c.Lit("\"name\":") {
+									break
+								}
+								have[0] |= uint64(0x100)
+								if d.c1 != nil {
+									ok = c.ReadString(d.c1, &d.State, 1) && ok
+								} else {
+									c.Skip()
+								}
+								next = 1
+								if !c.Next() {
+									more = false
+									break
+								}
+								// "tier":
+								if !c.Lit("\"tier\":") {
+									break
+								}
+								{
+									have[0] |= uint64(0x200)
+									if c.Peek() == '{' {
+										if c.Enter() {
+											next := 0
+											more := true
+											for range 1 {
+												// "level":
+												if !c.LitWords(8, 0x3a226c6576656c22, 0x3a226c6576656c22) {
+													break
+												}
+												have[0] |= uint64(0x400)
+												if d.c2 != nil {
+													ok = c.ReadInt32(d.c2, &d.State, 2) && ok
+												} else {
+													c.Skip()
+												}
+												next = 1
+												if !c.Next() {
+													more = false
+												}
+											}
+											if more {
+												for {
+													kid := -1
+													switch next {
+													case 0:
+														// "level":
+														if c.LitWords(8, 0x3a226c6576656c22, 0x3a226c6576656c22) {
+															kid = 0
+														}
+													}
+													if kid < 0 {
+														k := c.Key()
+														switch len(k) {
+														case 5:
+															if string(k) == "level" {
+																kid = 0
+															}
+														}
+													}
+													switch kid {
+													case 0:
+														if have[0]&uint64(0x400) != 0 {
+															return d.Slow(&d.State, v, row)
+														}
+														have[0] |= uint64(0x400)
+														if d.c2 != nil {
+															ok = c.ReadInt32(d.c2, &d.State, 2) && ok
+														} else {
+															c.Skip()
+														}
+													default:
+														c.Skip()
+													}
+													next = kid + 1
+													if !c.Next() {
+														break
+													}
+												}
+											}
+										}
+									} else {
+										c.Skip()
+									}
+								}
+								next = 2
+								if !c.Next() {
+									more = false
+								}
+							}
+							if more {
+								for {
+									kid := -1
+									switch next {
+									case 0:
+										// "name":
+										if c.Lit("\"name\":") {
+											kid = 0
+										}
+									case 1:
+										// "tier":
+										if c.Lit("\"tier\":") {
+											kid = 1
+										}
+									}
+									if kid < 0 {
+										k := c.Key()
+										switch len(k) {
+										case 4:
+											if string(k) == "name" {
+												kid = 0
+											} else if string(k) == "tier" {
+												kid = 1
+											}
+										}
+									}
+									switch kid {
+									case 0:
+										if have[0]&uint64(0x100) != 0 {
+											return d.Slow(&d.State, v, row)
+										}
+										have[0] |= uint64(0x100)
+										if d.c1 != nil {
+											ok = c.ReadString(d.c1, &d.State, 1) && ok
+										} else {
+											c.Skip()
+										}
+									case 1:
+										if have[0]&uint64(0x200) != 0 {
+											return d.Slow(&d.State, v, row)
+										}
+										have[0] |= uint64(0x200)
+										if c.Peek() == '{' {
+											if c.Enter() {
+												next := 0
+												more := true
+												for range 1 {
+													// "level":
+													if !c.LitWords(8, 0x3a226c6576656c22, 0x3a226c6576656c22) {
+														break
+													}
+													have[0] |= uint64(0x400)
+													if d.c2 != nil {
+														ok = c.ReadInt32(d.c2, &d.State, 2) && ok
+													} else {
+														c.Skip()
+													}
+													next = 1
+													if !c.Next() {
+														more = false
+													}
+												}
+												if more {
+													for {
+														kid := -1
+														switch next {
+														case 0:
+															// "level":
+															if c.LitWords(8, 0x3a226c6576656c22, 0x3a226c6576656c22) {
+																kid = 0
+															}
+														}
+														if kid < 0 {
+															k := c.Key()
+															switch len(k) {
+															case 5:
+																if string(k) == "level" {
+																	kid = 0
+																}
+															}
+														}
+														switch kid {
+														case 0:
+															if have[0]&uint64(0x400) != 0 {
+																return d.Slow(&d.State, v, row)
+															}
+															have[0] |= uint64(0x400)
+															if d.c2 != nil {
+																ok = c.ReadInt32(d.c2, &d.State, 2) && ok
+															} else {
+																c.Skip()
+															}
+														default:
+															c.Skip()
+														}
+														next = kid + 1
+														if !c.Next() {
+															break
+														}
+													}
+												}
+											}
+										} else {
+											c.Skip()
+										}
+									default:
+										c.Skip()
+									}
+									next = kid + 1
+									if !c.Next() {
+										break
+									}
+								}
+							}
+						}
+						sp := decode.Span{
+							End:   c.Pos(),
+							Start: start,
+							Tok:   decode.TokObject,
+						}
+						if d.c3 != nil {
+							ok = decode.AppendString(d.c3, v, sp, &d.State, 3) && ok
+						}
+					} else {
+						sp := c.Value()
+						if d.c3 != nil {
+							ok = decode.AppendString(d.c3, v, sp, &d.State, 3) && ok
+						}
+					}
+				case 2:
+					if have[0]&uint64(0x2) != 0 {
+						return d.Slow(&d.State, v, row)
+					}
+					have[0] |= uint64(0x2)
+					if d.c4 != nil {
+						ok = c.ReadDecimal(d.c4, &d.State, 4) && ok
+					} else {
+						c.Skip()
+					}
+				case 3:
+					if have[0]&uint64(0x4) != 0 {
+						return d.Slow(&d.State, v, row)
+					}
+					have[0] |= uint64(0x4)
+					if c.Peek() == '{' {
+						if c.Enter() {
+							next := 0
+							more := true
+							for range 1 {
+								// "tax":
+								if !c.Lit("\"tax\":") {
+									break
 								}
 								have[0] |= uint64(0x8)
 								if d.c5 != nil {
@@ -555,148 +1345,167 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 								} else {
 									c.Skip()
 								}
-							default:
-								c.Skip()
-							}
-							next = kid + 1
-							if !c.Next() {
-								break
-							}
-						}
-					}
-				} else {
-					c.Skip()
-				}
-			case 4:
-				if have[0]&uint64(0x1000000) != 0 {
-					return d.Slow(&d.State, v, row)
-				}
-				have[0] |= uint64(0x1000000)
-				if d.c6 != nil {
-					ok = c.ReadFloat32(d.c6, &d.State, 6) && ok
-				} else {
-					c.Skip()
-				}
-			case 5:
-				if have[0]&uint64(0x2000000) != 0 {
-					return d.Slow(&d.State, v, row)
-				}
-				have[0] |= uint64(0x2000000)
-				if d.c7 != nil {
-					ok = c.ReadFloat32(d.c7, &d.State, 7) && ok
-				} else {
-					c.Skip()
-				}
-			case 6:
-				if have[0]&uint64(0x40000) != 0 {
-					return d.Slow(&d.State, v, row)
-				}
-				have[0] |= uint64(0x40000)
-				if d.c8 != nil {
-					ok = c.ReadFloat64(d.c8, &d.State, 8) && ok
-				} else {
-					c.Skip()
-				}
-			case 7:
-				if have[0]&uint64(0x800000) != 0 {
-					return d.Slow(&d.State, v, row)
-				}
-				have[0] |= uint64(0x800000)
-				if d.c9 != nil {
-					ok = c.ReadInt32(d.c9, &d.State, 9) && ok
-				} else {
-					c.Skip()
-				}
-			case 8:
-				if have[0]&uint64(0x10) != 0 {
-					return d.Slow(&d.State, v, row)
-				}
-				have[0] |= uint64(0x10)
-				if d.c10 != nil {
-					ok = c.ReadInt64(d.c10, &d.State, 10) && ok
-				} else {
-					c.Skip()
-				}
-			case 9:
-				if have[0]&uint64(0x40000000) != 0 {
-					return d.Slow(&d.State, v, row)
-				}
-				have[0] |= uint64(0x40000000)
-				if d.c11 != nil {
-					ok = c.ReadInt64(d.c11, &d.State, 11) && ok
-				} else {
-					c.Skip()
-				}
-			case 10:
-				if have[0]&uint64(0x8000) != 0 {
-					return d.Slow(&d.State, v, row)
-				}
-				have[0] |= uint64(0x8000)
-				if d.c12 != nil {
-					ok = c.ReadBool(d.c12, &d.State, 12) && ok
-				} else {
-					c.Skip()
-				}
-			case 11:
-				if have[0]&uint64(0x40) != 0 {
-					return d.Slow(&d.State, v, row)
-				}
-				have[0] |= uint64(0x40)
-				if d.c13 != nil {
-					ok = c.ReadString(d.c13, &d.State, 13) && ok
-				} else {
-					c.Skip()
-				}
-			case 12:
-				if have[0]&uint64(0x20000000) != 0 {
-					return d.Slow(&d.State, v, row)
-				}
-				have[0] |= uint64(0x20000000)
-				if d.c14 != nil {
-					ok = c.ReadInt8(d.c14, &d.State, 14) && ok
-				} else {
-					c.Skip()
-				}
-			case 13:
-				if have[0]&uint64(0x10000000) != 0 {
-					return d.Slow(&d.State, v, row)
-				}
-				have[0] |= uint64(0x10000000)
-				if d.c15 != nil {
-					ok = c.ReadInt16(d.c15, &d.State, 15) && ok
-				} else {
-					c.Skip()
-				}
-			case 14:
-				if have[0]&uint64(0x4000000) != 0 {
-					return d.Slow(&d.State, v, row)
-				}
-				have[0] |= uint64(0x4000000)
-				if c.Peek() == '{' {
-					if c.Enter() {
-						next := 0
-						for {
-							kid := -1
-							switch next {
-							case 0:
-								// "date":
-								if c.Lit("\"date\":") {
-									kid = 0
+								next = 1
+								if !c.Next() {
+									more = false
 								}
 							}
-							if kid < 0 {
-								k := c.Key()
-								switch len(k) {
-								case 4:
-									if string(k) == "date" {
-										kid = 0
+							if more {
+								for {
+									kid := -1
+									switch next {
+									case 0:
+										// "tax":
+										if c.Lit("\"tax\":") {
+											kid = 0
+										}
+									}
+									if kid < 0 {
+										k := c.Key()
+										switch len(k) {
+										case 3:
+											if string(k) == "tax" {
+												kid = 0
+											}
+										}
+									}
+									switch kid {
+									case 0:
+										if have[0]&uint64(0x8) != 0 {
+											return d.Slow(&d.State, v, row)
+										}
+										have[0] |= uint64(0x8)
+										if d.c5 != nil {
+											ok = c.ReadDecimal(d.c5, &d.State, 5) && ok
+										} else {
+											c.Skip()
+										}
+									default:
+										c.Skip()
+									}
+									next = kid + 1
+									if !c.Next() {
+										break
 									}
 								}
 							}
-							switch kid {
-							case 0:
-								if have[0]&uint64(0x8000000) != 0 {
-									return d.Slow(&d.State, v, row)
+						}
+					} else {
+						c.Skip()
+					}
+				case 4:
+					if have[0]&uint64(0x1000000) != 0 {
+						return d.Slow(&d.State, v, row)
+					}
+					have[0] |= uint64(0x1000000)
+					if d.c6 != nil {
+						ok = c.ReadFloat32(d.c6, &d.State, 6) && ok
+					} else {
+						c.Skip()
+					}
+				case 5:
+					if have[0]&uint64(0x2000000) != 0 {
+						return d.Slow(&d.State, v, row)
+					}
+					have[0] |= uint64(0x2000000)
+					if d.c7 != nil {
+						ok = c.ReadFloat32(d.c7, &d.State, 7) && ok
+					} else {
+						c.Skip()
+					}
+				case 6:
+					if have[0]&uint64(0x40000) != 0 {
+						return d.Slow(&d.State, v, row)
+					}
+					have[0] |= uint64(0x40000)
+					if d.c8 != nil {
+						ok = c.ReadFloat64(d.c8, &d.State, 8) && ok
+					} else {
+						c.Skip()
+					}
+				case 7:
+					if have[0]&uint64(0x800000) != 0 {
+						return d.Slow(&d.State, v, row)
+					}
+					have[0] |= uint64(0x800000)
+					if d.c9 != nil {
+						ok = c.ReadInt32(d.c9, &d.State, 9) && ok
+					} else {
+						c.Skip()
+					}
+				case 8:
+					if have[0]&uint64(0x10) != 0 {
+						return d.Slow(&d.State, v, row)
+					}
+					have[0] |= uint64(0x10)
+					if d.c10 != nil {
+						ok = c.ReadInt64(d.c10, &d.State, 10) && ok
+					} else {
+						c.Skip()
+					}
+				case 9:
+					if have[0]&uint64(0x40000000) != 0 {
+						return d.Slow(&d.State, v, row)
+					}
+					have[0] |= uint64(0x40000000)
+					if d.c11 != nil {
+						ok = c.ReadInt64(d.c11, &d.State, 11) && ok
+					} else {
+						c.Skip()
+					}
+				case 10:
+					if have[0]&uint64(0x8000) != 0 {
+						return d.Slow(&d.State, v, row)
+					}
+					have[0] |= uint64(0x8000)
+					if d.c12 != nil {
+						ok = c.ReadBool(d.c12, &d.State, 12) && ok
+					} else {
+						c.Skip()
+					}
+				case 11:
+					if have[0]&uint64(0x40) != 0 {
+						return d.Slow(&d.State, v, row)
+					}
+					have[0] |= uint64(0x40)
+					if d.c13 != nil {
+						ok = c.ReadString(d.c13, &d.State, 13) && ok
+					} else {
+						c.Skip()
+					}
+				case 12:
+					if have[0]&uint64(0x20000000) != 0 {
+						return d.Slow(&d.State, v, row)
+					}
+					have[0] |= uint64(0x20000000)
+					if d.c14 != nil {
+						ok = c.ReadInt8(d.c14, &d.State, 14) && ok
+					} else {
+						c.Skip()
+					}
+				case 13:
+					if have[0]&uint64(0x10000000) != 0 {
+						return d.Slow(&d.State, v, row)
+					}
+					have[0] |= uint64(0x10000000)
+					if d.c15 != nil {
+						ok = c.ReadInt16(d.c15, &d.State, 15) && ok
+					} else {
+						c.Skip()
+					}
+				case 14:
+					if have[0]&uint64(0x4000000) != 0 {
+						return d.Slow(&d.State, v, row)
+					}
+					have[0] |= uint64(0x4000000)
+					if c.Peek() == '{' {
+						if c.Enter() {
+							next := 0
+							more := true
+							for range 1 {
+								// "date":
+								if !c.Lit("\"date\":") {
+									break
 								}
 								have[0] |= uint64(0x8000000)
 								if d.c16 != nil {
@@ -704,138 +1513,157 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 								} else {
 									c.Skip()
 								}
-							default:
-								c.Skip()
-							}
-							next = kid + 1
-							if !c.Next() {
-								break
-							}
-						}
-					}
-				} else {
-					c.Skip()
-				}
-			case 15:
-				if have[0]&uint64(0x400000) != 0 {
-					return d.Slow(&d.State, v, row)
-				}
-				have[0] |= uint64(0x400000)
-				if d.c17 != nil {
-					ok = c.ReadTimestamp(d.c17, &d.State, 17, ordersTime17) && ok
-				} else {
-					c.Skip()
-				}
-			case 16:
-				if have[0]&uint64(0x20) != 0 {
-					return d.Slow(&d.State, v, row)
-				}
-				have[0] |= uint64(0x20)
-				if d.c18 != nil {
-					ok = c.ReadTimestamp(d.c18, &d.State, 18, ordersTime18) && ok
-				} else {
-					c.Skip()
-				}
-			case 17:
-				if have[0]&uint64(0x20000) != 0 {
-					return d.Slow(&d.State, v, row)
-				}
-				have[0] |= uint64(0x20000)
-				if d.c19 != nil {
-					ok = c.ReadTimestamp(d.c19, &d.State, 19, ordersTime19) && ok
-				} else {
-					c.Skip()
-				}
-			case 18:
-				if have[0]&uint64(0x80000) != 0 {
-					return d.Slow(&d.State, v, row)
-				}
-				have[0] |= uint64(0x80000)
-				if d.c20 != nil {
-					ok = c.ReadTimestamp(d.c20, &d.State, 20, ordersTime20) && ok
-				} else {
-					c.Skip()
-				}
-			case 19:
-				if have[0]&uint64(0x2000) != 0 {
-					return d.Slow(&d.State, v, row)
-				}
-				have[0] |= uint64(0x2000)
-				if d.c21 != nil {
-					ok = c.ReadTimestamp(d.c21, &d.State, 21, ordersTime21) && ok
-				} else {
-					c.Skip()
-				}
-			case 20:
-				if have[0]&uint64(0x4000) != 0 {
-					return d.Slow(&d.State, v, row)
-				}
-				have[0] |= uint64(0x4000)
-				if d.c22 != nil {
-					ok = c.ReadTimestamp(d.c22, &d.State, 22, ordersTime22) && ok
-				} else {
-					c.Skip()
-				}
-			case 21:
-				if have[0]&uint64(0x1000) != 0 {
-					return d.Slow(&d.State, v, row)
-				}
-				have[0] |= uint64(0x1000)
-				if d.c23 != nil {
-					ok = c.ReadDate(d.c23, &d.State, 23, ordersTime23) && ok
-				} else {
-					c.Skip()
-				}
-			case 22:
-				if have[0]&uint64(0x800) != 0 {
-					return d.Slow(&d.State, v, row)
-				}
-				have[0] |= uint64(0x800)
-				if d.c24 != nil {
-					ok = c.ReadDate(d.c24, &d.State, 24, ordersTime24) && ok
-				} else {
-					c.Skip()
-				}
-			case 23:
-				if have[0]&uint64(0x1) != 0 {
-					return d.Slow(&d.State, v, row)
-				}
-				have[0] |= uint64(0x1)
-				if d.c25 != nil {
-					ok = c.ReadString(d.c25, &d.State, 25) && ok
-				} else {
-					c.Skip()
-				}
-			case 24:
-				if have[0]&uint64(0x100000) != 0 {
-					return d.Slow(&d.State, v, row)
-				}
-				have[0] |= uint64(0x100000)
-				if c.Peek() == '{' {
-					if c.Enter() {
-						next := 0
-						for {
-							kid := -1
-							switch next {
-							case 0:
-								// "c~d":
-								if c.Lit("\"c~d\":") {
-									kid = 0
+								next = 1
+								if !c.Next() {
+									more = false
 								}
 							}
-							if kid < 0 {
-								k := c.Key()
-								switch len(k) {
-								case 3:
-									if string(k) == "c~d" {
-										kid = 0
+							if more {
+								for {
+									kid := -1
+									switch next {
+									case 0:
+										// "date":
+										if c.Lit("\"date\":") {
+											kid = 0
+										}
+									}
+									if kid < 0 {
+										k := c.Key()
+										switch len(k) {
+										case 4:
+											if string(k) == "date" {
+												kid = 0
+											}
+										}
+									}
+									switch kid {
+									case 0:
+										if have[0]&uint64(0x8000000) != 0 {
+											return d.Slow(&d.State, v, row)
+										}
+										have[0] |= uint64(0x8000000)
+										if d.c16 != nil {
+											ok = c.ReadDate(d.c16, &d.State, 16, ordersTime16) && ok
+										} else {
+											c.Skip()
+										}
+									default:
+										c.Skip()
+									}
+									next = kid + 1
+									if !c.Next() {
+										break
 									}
 								}
 							}
-							switch kid {
-							case 0:
-								if have[0]&uint64(0x200000) != 0 {
-									return d.Slow(&d.State, v, row)
+						}
+					} else {
+						c.Skip()
+					}
+				case 15:
+					if have[0]&uint64(0x400000) != 0 {
+						return d.Slow(&d.State, v, row)
+					}
+					have[0] |= uint64(0x400000)
+					if d.c17 != nil {
+						ok = c.ReadTimestamp(d.c17, &d.State, 17, ordersTime17) && ok
+					} else {
+						c.Skip()
+					}
+				case 16:
+					if have[0]&uint64(0x20) != 0 {
+						return d.Slow(&d.State, v, row)
+					}
+					have[0] |= uint64(0x20)
+					if d.c18 != nil {
+						ok = c.ReadTimestamp(d.c18, &d.State, 18, ordersTime18) && ok
+					} else {
+						c.Skip()
+					}
+				case 17:
+					if have[0]&uint64(0x20000) != 0 {
+						return d.Slow(&d.State, v, row)
+					}
+					have[0] |= uint64(0x20000)
+					if d.c19 != nil {
+						ok = c.ReadTimestamp(d.c19, &d.State, 19, ordersTime19) && ok
+					} else {
+						c.Skip()
+					}
+				case 18:
+					if have[0]&uint64(0x80000) != 0 {
+						return d.Slow(&d.State, v, row)
+					}
+					have[0] |= uint64(0x80000)
+					if d.c20 != nil {
+						ok = c.ReadTimestamp(d.c20, &d.State, 20, ordersTime20) && ok
+					} else {
+						c.Skip()
+					}
+				case 19:
+					if have[0]&uint64(0x2000) != 0 {
+						return d.Slow(&d.State, v, row)
+					}
+					have[0] |= uint64(0x2000)
+					if d.c21 != nil {
+						ok = c.ReadTimestamp(d.c21, &d.State, 21, ordersTime21) && ok
+					} else {
+						c.Skip()
+					}
+				case 20:
+					if have[0]&uint64(0x4000) != 0 {
+						return d.Slow(&d.State, v, row)
+					}
+					have[0] |= uint64(0x4000)
+					if d.c22 != nil {
+						ok = c.ReadTimestamp(d.c22, &d.State, 22, ordersTime22) && ok
+					} else {
+						c.Skip()
+					}
+				case 21:
+					if have[0]&uint64(0x1000) != 0 {
+						return d.Slow(&d.State, v, row)
+					}
+					have[0] |= uint64(0x1000)
+					if d.c23 != nil {
+						ok = c.ReadDate(d.c23, &d.State, 23, ordersTime23) && ok
+					} else {
+						c.Skip()
+					}
+				case 22:
+					if have[0]&uint64(0x800) != 0 {
+						return d.Slow(&d.State, v, row)
+					}
+					have[0] |= uint64(0x800)
+					if d.c24 != nil {
+						ok = c.ReadDate(d.c24, &d.State, 24, ordersTime24) && ok
+					} else {
+						c.Skip()
+					}
+				case 23:
+					if have[0]&uint64(0x1) != 0 {
+						return d.Slow(&d.State, v, row)
+					}
+					have[0] |= uint64(0x1)
+					if d.c25 != nil {
+						ok = c.ReadString(d.c25, &d.State, 25) && ok
+					} else {
+						c.Skip()
+					}
+				case 24:
+					if have[0]&uint64(0x100000) != 0 {
+						return d.Slow(&d.State, v, row)
+					}
+					have[0] |= uint64(0x100000)
+					if c.Peek() == '{' {
+						if c.Enter() {
+							next := 0
+							more := true
+							for range 1 {
+								// "c~d":
+								if !c.Lit("\"c~d\":") {
+									break
 								}
 								have[0] |= uint64(0x200000)
 								if d.c26 != nil {
@@ -843,24 +1671,61 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 								} else {
 									c.Skip()
 								}
-							default:
-								c.Skip()
+								next = 1
+								if !c.Next() {
+									more = false
+								}
 							}
-							next = kid + 1
-							if !c.Next() {
-								break
+							if more {
+								for {
+									kid := -1
+									switch next {
+									case 0:
+										// "c~d":
+										if c.Lit("\"c~d\":") {
+											kid = 0
+										}
+									}
+									if kid < 0 {
+										k := c.Key()
+										switch len(k) {
+										case 3:
+											if string(k) == "c~d" {
+												kid = 0
+											}
+										}
+									}
+									switch kid {
+									case 0:
+										if have[0]&uint64(0x200000) != 0 {
+											return d.Slow(&d.State, v, row)
+										}
+										have[0] |= uint64(0x200000)
+										if d.c26 != nil {
+											ok = c.ReadString(d.c26, &d.State, 26) && ok
+										} else {
+											c.Skip()
+										}
+									default:
+										c.Skip()
+									}
+									next = kid + 1
+									if !c.Next() {
+										break
+									}
+								}
 							}
 						}
+					} else {
+						c.Skip()
 					}
-				} else {
+				default:
 					c.Skip()
 				}
-			default:
-				c.Skip()
-			}
-			next = kid + 1
-			if !c.Next() {
-				break
+				next = kid + 1
+				if !c.Next() {
+					break
+				}
 			}
 		}
 	}

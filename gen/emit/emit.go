@@ -312,7 +312,7 @@ func (g *jsonGen) objectLoop(n *plan.Node) jen.Code {
 	}
 	var bodies []jen.Code
 	for i, k := range kids {
-		bodies = append(bodies, jen.Case(jen.Lit(i)).Block(g.keyBody(k)...))
+		bodies = append(bodies, jen.Case(jen.Lit(i)).Block(g.keyBody(k, true)...))
 	}
 	bodies = append(bodies, jen.Default().Block(jen.Id("c").Dot("Skip").Call()))
 
@@ -326,13 +326,47 @@ func (g *jsonGen) objectLoop(n *plan.Node) jen.Code {
 			jen.Switch(jen.Len(jen.Id("k"))).Block(lookup...),
 		),
 		jen.Switch(jen.Id("kid")).Block(bodies...),
-		jen.Id("next").Op("=").Id("kid").Op("+").Lit(1),
-		jen.If(jen.Op("!").Id("c").Dot("Next").Call()).Block(jen.Break()),
 	)
-	return jen.If(jen.Id("c").Dot("Enter").Call()).Block(
-		jen.Id("next").Op(":=").Lit(0),
-		jen.For().Block(loop...),
+	if len(expect) > 0 {
+		loop = append(loop, jen.Id("next").Op("=").Id("kid").Op("+").Lit(1))
+	}
+	loop = append(loop, jen.If(jen.Op("!").Id("c").Dot("Next").Call()).Block(jen.Break()))
+
+	// The straight line: the keys in the expected order, each read where
+	// it is matched, until one is not the next expected (then the loop
+	// goes on from there) or the object ends.
+	var line []jen.Code
+	for i, k := range kids {
+		if !plainKey(k.Key) {
+			break
+		}
+		lit := strconv.Quote(k.Key) + ":"
+		if i > 0 {
+			line = append(line, jen.If(jen.Op("!").Id("c").Dot("Next").Call()).Block(jen.Id("more").Op("=").False(), jen.Break()))
+		}
+		line = append(line, jen.Comment(lit), jen.If(jen.Op("!").Add(litMatch(lit))).Block(jen.Break()))
+		if body := g.keyBody(k, false); len(k.Kids) == 0 && len(k.Cols) == 1 {
+			line = append(line, body...)
+		} else {
+			line = append(line, jen.Block(body...)) // a scope for its variables
+		}
+		line = append(line, jen.Id("next").Op("=").Lit(i+1))
+	}
+	body := []jen.Code{}
+	if len(expect) > 0 {
+		body = append(body, jen.Id("next").Op(":=").Lit(0))
+	}
+	if len(line) == 0 {
+		return jen.If(jen.Id("c").Dot("Enter").Call()).Block(append(body, jen.For().Block(loop...))...)
+	}
+	// After the last expected key the loop takes any others.
+	line = append(line, jen.If(jen.Op("!").Id("c").Dot("Next").Call()).Block(jen.Id("more").Op("=").False()))
+	body = append(body,
+		jen.Id("more").Op(":=").True(),
+		jen.For(jen.Range().Lit(1)).Block(line...),
+		jen.If(jen.Id("more")).Block(jen.For().Block(loop...)),
 	)
+	return jen.If(jen.Id("c").Dot("Enter").Call()).Block(body...)
 }
 
 // litMatch consumes lit at the cursor if it is there. Literals of 8 to 16
@@ -395,13 +429,14 @@ func plainKey(k string) bool {
 // keyBody reads the value of key k: straight into its column, or as a
 // span converted into each of its columns, or as an object walked for the
 // keys below.
-func (g *jsonGen) keyBody(k *plan.Node) []jen.Code {
+func (g *jsonGen) keyBody(k *plan.Node, check bool) []jen.Code {
 	t := g.t
 	w, m := have(g.bit[k])
-	out := []jen.Code{
-		jen.If(w.Clone().Op("&").Add(m).Op("!=").Lit(0)).Block(slow()),
-		w.Clone().Op("|=").Add(m),
+	var out []jen.Code
+	if check { // not needed on the straight line: no key was read twice yet
+		out = append(out, jen.If(w.Clone().Op("&").Add(m).Op("!=").Lit(0)).Block(slow()))
 	}
+	out = append(out, w.Clone().Op("|=").Add(m))
 	if len(k.Kids) == 0 {
 		if len(k.Cols) == 1 {
 			return append(out, readInto(t, t.Columns[k.Cols[0]], jen.Id("c"), jen.Id("c").Dot("Skip").Call()))

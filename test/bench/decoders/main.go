@@ -4,7 +4,7 @@
 // CSV reader for CSV (datatypecsvbulk). It prints MB/s, rows/s, allocations
 // per row and the ratios the design targets.
 //
-//	go run ./test/bench/decoders [-n 200000] [-benchtime 500ms] [-count 5] [-only CSV]
+//	go run ./test/bench/decoders [-n 200000] [-benchtime 200ms] [-count 12] [-only CSV]
 package main
 
 import (
@@ -274,8 +274,8 @@ func measureAll(count int, cases []*bench) {
 func main() {
 	testing.Init()
 	n := flag.Int("n", 200000, "distinct messages per format")
-	benchtime := flag.String("benchtime", "500ms", "time per measurement")
-	count := flag.Int("count", 5, "measurements per case, round robin; the best is printed")
+	benchtime := flag.String("benchtime", "200ms", "time per measurement")
+	count := flag.Int("count", 12, "measurements per case, round robin; the best is printed")
 	schemas := flag.String("schemas", "schemas", "folder holding datatypejson.json and datatypecsvbulk.json")
 	only := flag.String("only", "", "run only the cases whose name contains this")
 	profile := flag.String("cpuprofile", "", "write a CPU profile")
