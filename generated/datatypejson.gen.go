@@ -111,12 +111,11 @@ func (d *datatypejsonDecoder) Decode(v []byte) bool {
 				c.Skip()
 			}
 			next = 1
-			if !c.Next() {
-				more = false
-				break
-			}
-			// "varcharcol":
-			if !c.LitWords(13, 0x7261686372617622, 0x3a226c6f63726168) {
+			// ,"varcharcol":
+			if !c.LitWords(14, 0x616863726176222c, 0x3a226c6f63726168) {
+				if !c.Next() {
+					more = false
+				}
 				break
 			}
 			have[0] |= uint64(0x100)
@@ -126,12 +125,11 @@ func (d *datatypejsonDecoder) Decode(v []byte) bool {
 				c.Skip()
 			}
 			next = 2
-			if !c.Next() {
-				more = false
-				break
-			}
-			// "booleancol":
-			if !c.LitWords(13, 0x6e61656c6f6f6222, 0x3a226c6f636e6165) {
+			// ,"booleancol":
+			if !c.LitWords(14, 0x61656c6f6f62222c, 0x3a226c6f636e6165) {
+				if !c.Next() {
+					more = false
+				}
 				break
 			}
 			have[0] |= uint64(0x2)
@@ -141,12 +139,11 @@ func (d *datatypejsonDecoder) Decode(v []byte) bool {
 				c.Skip()
 			}
 			next = 3
-			if !c.Next() {
-				more = false
-				break
-			}
-			// "bigintcol":
-			if !c.LitWords(12, 0x63746e6967696222, 0x3a226c6f63746e69) {
+			// ,"bigintcol":
+			if !c.LitWords(13, 0x746e69676962222c, 0x3a226c6f63746e69) {
+				if !c.Next() {
+					more = false
+				}
 				break
 			}
 			have[0] |= uint64(0x1)
@@ -156,12 +153,11 @@ func (d *datatypejsonDecoder) Decode(v []byte) bool {
 				c.Skip()
 			}
 			next = 4
-			if !c.Next() {
-				more = false
-				break
-			}
-			// "doublecol":
-			if !c.LitWords(12, 0x63656c62756f6422, 0x3a226c6f63656c62) {
+			// ,"doublecol":
+			if !c.LitWords(13, 0x656c62756f64222c, 0x3a226c6f63656c62) {
+				if !c.Next() {
+					more = false
+				}
 				break
 			}
 			have[0] |= uint64(0x8)
@@ -171,12 +167,11 @@ func (d *datatypejsonDecoder) Decode(v []byte) bool {
 				c.Skip()
 			}
 			next = 5
-			if !c.Next() {
-				more = false
-				break
-			}
-			// "smallintcol":
-			if !c.LitWords(14, 0x6e696c6c616d7322, 0x3a226c6f63746e69) {
+			// ,"smallintcol":
+			if !c.LitWords(15, 0x696c6c616d73222c, 0x3a226c6f63746e69) {
+				if !c.Next() {
+					more = false
+				}
 				break
 			}
 			have[0] |= uint64(0x20)
@@ -186,12 +181,11 @@ func (d *datatypejsonDecoder) Decode(v []byte) bool {
 				c.Skip()
 			}
 			next = 6
-			if !c.Next() {
-				more = false
-				break
-			}
-			// "tinyintcol":
-			if !c.LitWords(13, 0x746e69796e697422, 0x3a226c6f63746e69) {
+			// ,"tinyintcol":
+			if !c.LitWords(14, 0x6e69796e6974222c, 0x3a226c6f63746e69) {
+				if !c.Next() {
+					more = false
+				}
 				break
 			}
 			have[0] |= uint64(0x80)
@@ -201,12 +195,11 @@ func (d *datatypejsonDecoder) Decode(v []byte) bool {
 				c.Skip()
 			}
 			next = 7
-			if !c.Next() {
-				more = false
-				break
-			}
-			// "datecol":
-			if !c.LitWords(10, 0x6c6f636574616422, 0x3a226c6f63657461) {
+			// ,"datecol":
+			if !c.LitWords(11, 0x6f6365746164222c, 0x3a226c6f63657461) {
+				if !c.Next() {
+					more = false
+				}
 				break
 			}
 			have[0] |= uint64(0x4)
@@ -216,12 +209,11 @@ func (d *datatypejsonDecoder) Decode(v []byte) bool {
 				c.Skip()
 			}
 			next = 8
-			if !c.Next() {
-				more = false
-				break
-			}
-			// "timestampcol":
-			if !c.LitWords(15, 0x617473656d697422, 0x3a226c6f63706d61) {
+			// ,"timestampcol":
+			if !c.LitWords(16, 0x7473656d6974222c, 0x3a226c6f63706d61) {
+				if !c.Next() {
+					more = false
+				}
 				break
 			}
 			have[0] |= uint64(0x40)

@@ -198,12 +198,11 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 				}
 			}
 			next = 1
-			if !c.Next() {
-				more = false
-				break
-			}
-			// "customer":
-			if !c.LitWords(11, 0x656d6f7473756322, 0x3a2272656d6f7473) {
+			// ,"customer":
+			if !c.LitWords(12, 0x6d6f74737563222c, 0x3a2272656d6f7473) {
+				if !c.Next() {
+					more = false
+				}
 				break
 			}
 			{
@@ -225,12 +224,11 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 								c.Skip()
 							}
 							next = 1
-							if !c.Next() {
-								more = false
-								break
-							}
-							// "tier":
-							if !c.Lit("\"tier\":") {
+							// ,"tier":
+							if !c.LitWords(8, 0x3a2272656974222c, 0x3a2272656974222c) {
+								if !c.Next() {
+									more = false
+								}
 								break
 							}
 							{
@@ -435,12 +433,11 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 				}
 			}
 			next = 2
-			if !c.Next() {
-				more = false
-				break
-			}
-			// "amount":
-			if !c.LitWords(9, 0x22746e756f6d6122, 0x3a22746e756f6d61) {
+			// ,"amount":
+			if !c.LitWords(10, 0x746e756f6d61222c, 0x3a22746e756f6d61) {
+				if !c.Next() {
+					more = false
+				}
 				break
 			}
 			have[0] |= uint64(0x2)
@@ -450,12 +447,11 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 				c.Skip()
 			}
 			next = 3
-			if !c.Next() {
-				more = false
-				break
-			}
-			// "amounts":
-			if !c.LitWords(10, 0x73746e756f6d6122, 0x3a2273746e756f6d) {
+			// ,"amounts":
+			if !c.LitWords(11, 0x746e756f6d61222c, 0x3a2273746e756f6d) {
+				if !c.Next() {
+					more = false
+				}
 				break
 			}
 			{
@@ -525,12 +521,11 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 				}
 			}
 			next = 4
-			if !c.Next() {
-				more = false
-				break
-			}
-			// "ratio":
-			if !c.LitWords(8, 0x3a226f6974617222, 0x3a226f6974617222) {
+			// ,"ratio":
+			if !c.LitWords(9, 0x226f69746172222c, 0x3a226f6974617222) {
+				if !c.Next() {
+					more = false
+				}
 				break
 			}
 			have[0] |= uint64(0x1000000)
@@ -540,12 +535,11 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 				c.Skip()
 			}
 			next = 5
-			if !c.Next() {
-				more = false
-				break
-			}
-			// "score":
-			if !c.LitWords(8, 0x3a2265726f637322, 0x3a2265726f637322) {
+			// ,"score":
+			if !c.LitWords(9, 0x2265726f6373222c, 0x3a2265726f637322) {
+				if !c.Next() {
+					more = false
+				}
 				break
 			}
 			have[0] |= uint64(0x2000000)
@@ -555,12 +549,11 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 				c.Skip()
 			}
 			next = 6
-			if !c.Next() {
-				more = false
-				break
-			}
-			// "legacy":
-			if !c.LitWords(9, 0x2279636167656c22, 0x3a2279636167656c) {
+			// ,"legacy":
+			if !c.LitWords(10, 0x79636167656c222c, 0x3a2279636167656c) {
+				if !c.Next() {
+					more = false
+				}
 				break
 			}
 			have[0] |= uint64(0x40000)
@@ -570,12 +563,11 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 				c.Skip()
 			}
 			next = 7
-			if !c.Next() {
-				more = false
-				break
-			}
-			// "qty":
-			if !c.Lit("\"qty\":") {
+			// ,"qty":
+			if !c.Lit(",\"qty\":") {
+				if !c.Next() {
+					more = false
+				}
 				break
 			}
 			have[0] |= uint64(0x800000)
@@ -585,12 +577,11 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 				c.Skip()
 			}
 			next = 8
-			if !c.Next() {
-				more = false
-				break
-			}
-			// "big":
-			if !c.Lit("\"big\":") {
+			// ,"big":
+			if !c.Lit(",\"big\":") {
+				if !c.Next() {
+					more = false
+				}
 				break
 			}
 			have[0] |= uint64(0x10)
@@ -600,12 +591,11 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 				c.Skip()
 			}
 			next = 9
-			if !c.Next() {
-				more = false
-				break
-			}
-			// "wide":
-			if !c.Lit("\"wide\":") {
+			// ,"wide":
+			if !c.LitWords(8, 0x3a2265646977222c, 0x3a2265646977222c) {
+				if !c.Next() {
+					more = false
+				}
 				break
 			}
 			have[0] |= uint64(0x40000000)
@@ -615,12 +605,11 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 				c.Skip()
 			}
 			next = 10
-			if !c.Next() {
-				more = false
-				break
-			}
-			// "flag":
-			if !c.Lit("\"flag\":") {
+			// ,"flag":
+			if !c.LitWords(8, 0x3a2267616c66222c, 0x3a2267616c66222c) {
+				if !c.Next() {
+					more = false
+				}
 				break
 			}
 			have[0] |= uint64(0x8000)
@@ -630,12 +619,11 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 				c.Skip()
 			}
 			next = 11
-			if !c.Next() {
-				more = false
-				break
-			}
-			// "code":
-			if !c.Lit("\"code\":") {
+			// ,"code":
+			if !c.LitWords(8, 0x3a2265646f63222c, 0x3a2265646f63222c) {
+				if !c.Next() {
+					more = false
+				}
 				break
 			}
 			have[0] |= uint64(0x40)
@@ -645,12 +633,11 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 				c.Skip()
 			}
 			next = 12
-			if !c.Next() {
-				more = false
-				break
-			}
-			// "tiny":
-			if !c.Lit("\"tiny\":") {
+			// ,"tiny":
+			if !c.LitWords(8, 0x3a22796e6974222c, 0x3a22796e6974222c) {
+				if !c.Next() {
+					more = false
+				}
 				break
 			}
 			have[0] |= uint64(0x20000000)
@@ -660,12 +647,11 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 				c.Skip()
 			}
 			next = 13
-			if !c.Next() {
-				more = false
-				break
-			}
-			// "small":
-			if !c.LitWords(8, 0x3a226c6c616d7322, 0x3a226c6c616d7322) {
+			// ,"small":
+			if !c.LitWords(9, 0x226c6c616d73222c, 0x3a226c6c616d7322) {
+				if !c.Next() {
+					more = false
+				}
 				break
 			}
 			have[0] |= uint64(0x10000000)
@@ -675,12 +661,11 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 				c.Skip()
 			}
 			next = 14
-			if !c.Next() {
-				more = false
-				break
-			}
-			// "shipping":
-			if !c.LitWords(11, 0x6e69707069687322, 0x3a22676e69707069) {
+			// ,"shipping":
+			if !c.LitWords(12, 0x697070696873222c, 0x3a22676e69707069) {
+				if !c.Next() {
+					more = false
+				}
 				break
 			}
 			{
@@ -750,12 +735,11 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 				}
 			}
 			next = 15
-			if !c.Next() {
-				more = false
-				break
-			}
-			// "placed_at":
-			if !c.LitWords(12, 0x5f646563616c7022, 0x3a2274615f646563) {
+			// ,"placed_at":
+			if !c.LitWords(13, 0x646563616c70222c, 0x3a2274615f646563) {
+				if !c.Next() {
+					more = false
+				}
 				break
 			}
 			have[0] |= uint64(0x400000)
@@ -765,12 +749,11 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 				c.Skip()
 			}
 			next = 16
-			if !c.Next() {
-				more = false
-				break
-			}
-			// "billed_at":
-			if !c.LitWords(12, 0x5f64656c6c696222, 0x3a2274615f64656c) {
+			// ,"billed_at":
+			if !c.LitWords(13, 0x64656c6c6962222c, 0x3a2274615f64656c) {
+				if !c.Next() {
+					more = false
+				}
 				break
 			}
 			have[0] |= uint64(0x20)
@@ -780,12 +763,11 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 				c.Skip()
 			}
 			next = 17
-			if !c.Next() {
-				more = false
-				break
-			}
-			// "iso_at":
-			if !c.LitWords(9, 0x2274615f6f736922, 0x3a2274615f6f7369) {
+			// ,"iso_at":
+			if !c.LitWords(10, 0x74615f6f7369222c, 0x3a2274615f6f7369) {
+				if !c.Next() {
+					more = false
+				}
 				break
 			}
 			have[0] |= uint64(0x20000)
@@ -795,12 +777,11 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 				c.Skip()
 			}
 			next = 18
-			if !c.Next() {
-				more = false
-				break
-			}
-			// "mail_at":
-			if !c.LitWords(10, 0x74615f6c69616d22, 0x3a2274615f6c6961) {
+			// ,"mail_at":
+			if !c.LitWords(11, 0x615f6c69616d222c, 0x3a2274615f6c6961) {
+				if !c.Next() {
+					more = false
+				}
 				break
 			}
 			have[0] |= uint64(0x80000)
@@ -810,12 +791,11 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 				c.Skip()
 			}
 			next = 19
-			if !c.Next() {
-				more = false
-				break
-			}
-			// "epoch_ms":
-			if !c.LitWords(11, 0x6d5f68636f706522, 0x3a22736d5f68636f) {
+			// ,"epoch_ms":
+			if !c.LitWords(12, 0x5f68636f7065222c, 0x3a22736d5f68636f) {
+				if !c.Next() {
+					more = false
+				}
 				break
 			}
 			have[0] |= uint64(0x2000)
@@ -825,12 +805,11 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 				c.Skip()
 			}
 			next = 20
-			if !c.Next() {
-				more = false
-				break
-			}
-			// "epoch_s":
-			if !c.LitWords(10, 0x735f68636f706522, 0x3a22735f68636f70) {
+			// ,"epoch_s":
+			if !c.LitWords(11, 0x5f68636f7065222c, 0x3a22735f68636f70) {
+				if !c.Next() {
+					more = false
+				}
 				break
 			}
 			have[0] |= uint64(0x4000)
@@ -840,12 +819,11 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 				c.Skip()
 			}
 			next = 21
-			if !c.Next() {
-				more = false
-				break
-			}
-			// "epoch_day":
-			if !c.LitWords(12, 0x645f68636f706522, 0x3a227961645f6863) {
+			// ,"epoch_day":
+			if !c.LitWords(13, 0x5f68636f7065222c, 0x3a227961645f6863) {
+				if !c.Next() {
+					more = false
+				}
 				break
 			}
 			have[0] |= uint64(0x1000)
@@ -855,12 +833,11 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 				c.Skip()
 			}
 			next = 22
-			if !c.Next() {
-				more = false
-				break
-			}
-			// "default_date":
-			if !c.LitWords(15, 0x746c756166656422, 0x3a22657461645f74) {
+			// ,"default_date":
+			if !c.LitWords(16, 0x6c7561666564222c, 0x3a22657461645f74) {
+				if !c.Next() {
+					more = false
+				}
 				break
 			}
 			have[0] |= uint64(0x800)
@@ -1107,12 +1084,11 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 									c.Skip()
 								}
 								next = 1
-								if !c.Next() {
-									more = false
-									break
-								}
-								// "tier":
-								if !c.Lit("\"tier\":") {
+								// ,"tier":
+								if !c.LitWords(8, 0x3a2272656974222c, 0x3a2272656974222c) {
+									if !c.Next() {
+										more = false
+									}
 									break
 								}
 								{

@@ -341,10 +341,17 @@ func (g *jsonGen) objectLoop(n *plan.Node) jen.Code {
 			break
 		}
 		lit := strconv.Quote(k.Key) + ":"
-		if i > 0 {
-			line = append(line, jen.If(jen.Op("!").Id("c").Dot("Next").Call()).Block(jen.Id("more").Op("=").False(), jen.Break()))
+		if i == 0 {
+			line = append(line, jen.Comment(lit), jen.If(jen.Op("!").Add(litMatch(lit))).Block(jen.Break()))
+		} else {
+			// The comma and the next key in one compare; else the comma
+			// (or the end of the object) alone.
+			lit = "," + lit
+			line = append(line, jen.Comment(lit), jen.If(jen.Op("!").Add(litMatch(lit))).Block(
+				jen.If(jen.Op("!").Id("c").Dot("Next").Call()).Block(jen.Id("more").Op("=").False()),
+				jen.Break(),
+			))
 		}
-		line = append(line, jen.Comment(lit), jen.If(jen.Op("!").Add(litMatch(lit))).Block(jen.Break()))
 		if body := g.keyBody(k, false); len(k.Kids) == 0 && len(k.Cols) == 1 {
 			line = append(line, body...)
 		} else {
