@@ -220,25 +220,22 @@ func (c *Cursor) ReadString(col *StringColumn, st *State, i int) bool {
 	return AppendString(col, c.buf, c.StringValue(), st, i)
 }
 
-// fixedTime parses a string of exactly the parser's fixed width at the
-// cursor, returning its end, or end < 0. The cursor does not move.
-func (c *Cursor) fixedTime(p *TimeParser) (int64, int) {
-	b, i, w := c.buf, c.pos, p.Width()
+// fixedText returns the content of the string at the cursor when it has
+// exactly the parser's fixed width (then it needs no unescaping), or nil.
+func (c *Cursor) fixedText(p *TimeParser) []byte {
+	b, i, w := c.buf, c.pos, p.width
 	if w == 0 || len(b)-i < w+2 || b[i] != '"' || b[i+1+w] != '"' {
-		return 0, -1
+		return nil
 	}
-	if ms, ok := p.Millis(b[i+1 : i+1+w]); ok {
-		return ms, i + 2 + w
-	}
-	return 0, -1
+	return b[i+1 : i+1+w]
 }
 
 // ReadDate reads a DATE value into col; false when it does not convert.
 func (c *Cursor) ReadDate(col *Date32Column, st *State, i int, p *TimeParser) bool {
 	c.skipWS()
-	if ms, end := c.fixedTime(p); end >= 0 {
-		if d, in := Days(ms); in {
-			c.pos = end
+	if t := c.fixedText(p); t != nil {
+		if d, ok := p.fixedDays(t); ok {
+			c.pos += len(t) + 2
 			col.Put(arrow.Date32(d))
 			return true
 		}
@@ -250,10 +247,12 @@ func (c *Cursor) ReadDate(col *Date32Column, st *State, i int, p *TimeParser) bo
 // convert.
 func (c *Cursor) ReadTimestamp(col *Date64Column, st *State, i int, p *TimeParser) bool {
 	c.skipWS()
-	if ms, end := c.fixedTime(p); end >= 0 {
-		c.pos = end
-		col.Put(arrow.Date64(ms))
-		return true
+	if t := c.fixedText(p); t != nil {
+		if ms, ok := p.fixedMillis(t); ok {
+			c.pos += len(t) + 2
+			col.Put(arrow.Date64(ms))
+			return true
+		}
 	}
 	return AppendTimestamp(col, c.buf, c.StringValue(), st, i, p)
 }
@@ -386,26 +385,23 @@ func (r *CSV) ReadString(col *StringColumn, st *State, i int) bool {
 	return AppendString(col, r.buf, r.Field(), st, i)
 }
 
-// fixedTime parses a field of exactly the parser's fixed width, returning
-// its end, or end < 0. A delimiter that the fixed layouts use is left to
-// the general path.
-func (r *CSV) fixedTime(p *TimeParser) (int64, int) {
-	b, i, w, d := r.buf, r.pos, p.Width(), r.delim
+// fixedText returns the field when it has exactly the parser's fixed width
+// and ends at the delimiter or the end of the record, or nil. A delimiter
+// that the fixed layouts use is left to the general path.
+func (r *CSV) fixedText(p *TimeParser) []byte {
+	b, i, w, d := r.buf, r.pos, p.width, r.delim
 	if r.done || w == 0 || len(b)-i < w || (i+w < len(b) && b[i+w] != d) ||
 		d-'0' <= 9 || d == '-' || d == ':' || d == '.' || d == ' ' || d == 'T' {
-		return 0, -1
+		return nil
 	}
-	if ms, ok := p.Millis(b[i : i+w]); ok {
-		return ms, i + w
-	}
-	return 0, -1
+	return b[i : i+w]
 }
 
 // ReadDate reads a DATE field into col; false when it does not convert.
 func (r *CSV) ReadDate(col *Date32Column, st *State, i int, p *TimeParser) bool {
-	if ms, end := r.fixedTime(p); end >= 0 {
-		if d, in := Days(ms); in {
-			r.skipTo(end)
+	if t := r.fixedText(p); t != nil {
+		if d, ok := p.fixedDays(t); ok {
+			r.skipTo(r.pos + len(t))
 			col.Put(arrow.Date32(d))
 			return true
 		}
@@ -416,10 +412,12 @@ func (r *CSV) ReadDate(col *Date32Column, st *State, i int, p *TimeParser) bool 
 // ReadTimestamp reads a TIMESTAMP field into col; false when it does not
 // convert.
 func (r *CSV) ReadTimestamp(col *Date64Column, st *State, i int, p *TimeParser) bool {
-	if ms, end := r.fixedTime(p); end >= 0 {
-		r.skipTo(end)
-		col.Put(arrow.Date64(ms))
-		return true
+	if t := r.fixedText(p); t != nil {
+		if ms, ok := p.fixedMillis(t); ok {
+			r.skipTo(r.pos + len(t))
+			col.Put(arrow.Date64(ms))
+			return true
+		}
 	}
 	return AppendTimestamp(col, r.buf, r.Field(), st, i, p)
 }

@@ -14,6 +14,8 @@ type TimeParser struct {
 	kind  topic.TimeKind
 	elems []topic.Elem
 	fast  fastLayout
+	width int  // of the fast layout's text; 0 without one
+	sep   byte // between date and time in the fast layouts with a time
 }
 
 type fastLayout uint8
@@ -31,11 +33,11 @@ func NewTimeParser(tf *topic.TimeFormat) *TimeParser {
 	if tf.Kind == topic.TimeLayout {
 		switch tf.Canonical() {
 		case "yyyy'-'MM'-'dd":
-			p.fast = fastYMD
+			p.fast, p.width = fastYMD, 10
 		case "yyyy'-'MM'-'dd' 'HH':'mm':'ss", "yyyy'-'MM'-'dd'T'HH':'mm':'ss":
-			p.fast = fastYMDHMS
+			p.fast, p.width, p.sep = fastYMDHMS, 19, tf.Elems[5].Lit[0]
 		case "yyyy'-'MM'-'dd' 'HH':'mm':'ss'.'SSS", "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'SSS":
-			p.fast = fastYMDHMSf
+			p.fast, p.width, p.sep = fastYMDHMSf, 23, tf.Elems[5].Lit[0]
 		}
 	}
 	return p
@@ -45,16 +47,40 @@ func NewTimeParser(tf *topic.TimeFormat) *TimeParser {
 // one of the fixed ones (digits and the separators - : . space T only),
 // else 0. A JSON string of that length holding such text needs no
 // unescaping, so readers may parse it before scanning it.
-func (p *TimeParser) Width() int {
+func (p *TimeParser) Width() int { return p.width }
+
+// fixedMillis parses text of the fast layout's width (the caller checked
+// it) into epoch milliseconds.
+func (p *TimeParser) fixedMillis(b []byte) (int64, bool) {
 	switch p.fast {
 	case fastYMD:
-		return 10
+		return ParseYMD(b)
 	case fastYMDHMS:
-		return 19
+		return ParseYMDHMS(b, p.sep, false)
 	case fastYMDHMSf:
-		return 23
+		return ParseYMDHMS(b, p.sep, true)
 	}
-	return 0
+	return 0, false
+}
+
+// fixedDays is fixedMillis for a DATE: epoch days, without going through
+// milliseconds for yyyy-MM-dd.
+func (p *TimeParser) fixedDays(b []byte) (int32, bool) {
+	if p.fast == fastYMD && len(b) == 10 {
+		y, m, d, ok := ymd(b)
+		if ok && uint(y-yearBase) < uint(len(yearStart)) {
+			leap := yearLeap[y-yearBase]
+			if uint(m-1) > 11 || d < 1 || d > int(monthDays[leap][m&15]) {
+				return 0, false
+			}
+			return yearStart[y-yearBase] + int32(monthStart[leap][m&15]) + int32(d) - 1, true
+		}
+	}
+	ms, ok := p.fixedMillis(b)
+	if !ok {
+		return 0, false
+	}
+	return Days(ms)
 }
 
 // MustTimeParser compiles a formatHint that the generator already checked.
@@ -82,9 +108,9 @@ func (p *TimeParser) Millis(b []byte) (int64, bool) {
 	case fastYMD:
 		return ParseYMD(b)
 	case fastYMDHMS:
-		return ParseYMDHMS(b, p.elems[5].Lit[0], false)
+		return ParseYMDHMS(b, p.sep, false)
 	case fastYMDHMSf:
-		return ParseYMDHMS(b, p.elems[5].Lit[0], true)
+		return ParseYMDHMS(b, p.sep, true)
 	}
 	return p.layout(b)
 }
