@@ -22,11 +22,16 @@ type CSV struct {
 	failed bool
 	errPos int
 	errMsg string
+	// numDelim is numberDelim(delim), worked out when delim changes.
+	numDelim, set bool
 }
 
 // Reset starts a new record.
 func (r *CSV) Reset(buf []byte, delim byte) {
-	r.buf, r.pos, r.delim, r.done, r.failed, r.errPos, r.errMsg = buf, 0, delim, false, false, 0, ""
+	r.buf, r.pos, r.done, r.failed, r.errPos, r.errMsg = buf, 0, false, false, 0, ""
+	if delim != r.delim || !r.set {
+		r.delim, r.numDelim, r.set = delim, numberDelim(delim), true
+	}
 }
 
 // Failed reports whether the record is malformed.
