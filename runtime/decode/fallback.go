@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"strconv"
 	"strings"
 	"sync"
 
@@ -29,6 +30,12 @@ type pathNode struct {
 	// a handful of keys beats hashing every key of every message.
 	keys  []string
 	nodes []*pathNode
+	// lits are the keys as they are written before their values
+	// ("key":), tried in order before a key is read in general: producers
+	// nearly always write keys in the same order. "" for a key that can be
+	// written in more than one way (escapes).
+	lits  []string
+	index int   // among its parent's children
 	cols  []int // columns whose path ends here
 	under []int // columns whose path continues below
 }
@@ -37,16 +44,20 @@ type pathNode struct {
 const maxScanKeys = 16
 
 // child returns the child for key k, or nil.
-func (n *pathNode) child(k []byte) *pathNode {
+func (n *pathNode) child(k []byte) (*pathNode, int) {
 	if len(n.keys) <= maxScanKeys {
 		for i, s := range n.keys {
 			if len(s) == len(k) && s == string(k) {
-				return n.nodes[i]
+				return n.nodes[i], i
 			}
 		}
-		return nil
+		return nil, -1
 	}
-	return n.children[string(k)]
+	c := n.children[string(k)]
+	if c == nil {
+		return nil, -1
+	}
+	return c, c.index
 }
 
 var plans sync.Map // content key -> *plan
@@ -89,7 +100,13 @@ func compile(s *topic.Schema) *plan {
 			if c == nil {
 				c = &pathNode{}
 				n.children[k] = c
+				c.index = len(n.keys)
 				n.keys = append(n.keys, k)
+				lit := ""
+				if plainJSONKey(k) {
+					lit = strconv.Quote(k) + ":"
+				}
+				n.lits = append(n.lits, lit)
 				n.nodes = append(n.nodes, c)
 			}
 			n = c
@@ -242,8 +259,17 @@ func (d *fallback) walk(n *pathNode) {
 	if !d.cur.Enter() {
 		return
 	}
+	next := 0
 	for {
-		c := n.child(d.cur.Key())
+		var c *pathNode
+		if next < len(n.lits) && n.lits[next] != "" && d.cur.Lit(n.lits[next]) {
+			c = n.nodes[next]
+			next++
+		} else {
+			var i int
+			c, i = n.child(d.cur.Key())
+			next = i + 1
+		}
 		switch {
 		case c == nil:
 			d.cur.Skip()
@@ -272,4 +298,15 @@ func (d *fallback) walk(n *pathNode) {
 			break
 		}
 	}
+}
+
+// plainJSONKey reports whether a key is written the same in every JSON
+// text: nothing in it is escaped, or may be.
+func plainJSONKey(k string) bool {
+	for i := 0; i < len(k); i++ {
+		if k[i] < 0x20 || k[i] >= 0x80 || k[i] == '"' || k[i] == '\\' || k[i] == '/' {
+			return false
+		}
+	}
+	return true
 }
