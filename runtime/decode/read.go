@@ -115,17 +115,24 @@ func plainFloat(b []byte, i int) (float64, int) {
 		i++
 	}
 	start := i
-	i, m := digitRun(b, i, 0)
+	var m uint64
+	for i < len(b) && b[i]-'0' <= 9 {
+		m = m*10 + uint64(b[i]-'0')
+		i++
+	}
 	nd := i - start
 	if nd == 0 || (nd > 1 && b[start] == '0') {
 		return 0, -1
 	}
 	frac := 0
 	if i < len(b) && b[i] == '.' {
-		f := i + 1
-		i, m = digitRun(b, f, m)
-		frac = i - f
-		if frac == 0 {
+		i++
+		f := i
+		for i < len(b) && b[i]-'0' <= 9 {
+			m = m*10 + uint64(b[i]-'0')
+			i++
+		}
+		if frac = i - f; frac == 0 {
 			return 0, -1
 		}
 	}
@@ -137,16 +144,6 @@ func plainFloat(b []byte, i int) (float64, int) {
 		x = -x
 	}
 	return x, i
-}
-
-// digitRun reads the digits at b[i:] into v (which wraps past 19 digits in
-// all) and returns the end.
-func digitRun(b []byte, i int, v uint64) (int, uint64) {
-	for i < len(b) && b[i]-'0' <= 9 {
-		v = v*10 + uint64(b[i]-'0')
-		i++
-	}
-	return i, v
 }
 
 // ReadFloat64 reads a DOUBLE value into col; false when it does not convert.
