@@ -238,6 +238,17 @@ type result struct {
 
 var filter string
 
+// selected reports whether -only (a comma-separated list of name parts)
+// selects a case.
+func selected(name string) bool {
+	for _, f := range strings.Split(filter, ",") {
+		if strings.Contains(name, f) {
+			return true
+		}
+	}
+	return false
+}
+
 type bench struct {
 	name string
 	fn   func(*testing.B)
@@ -250,7 +261,7 @@ type bench struct {
 func measureAll(count int, cases []*bench) {
 	for i := 0; i < count; i++ {
 		for _, c := range cases {
-			if !strings.Contains(c.name, filter) {
+			if !selected(c.name) {
 				c.best = result{name: c.name, mbps: 1, rowsps: 1}
 				continue
 			}
@@ -267,6 +278,9 @@ func measureAll(count int, cases []*bench) {
 		}
 	}
 	for _, c := range cases {
+		if !selected(c.name) {
+			continue
+		}
 		fmt.Printf("%-34s %9.1f MB/s %12.0f rows/s %10.4f allocs/row\n", c.name, c.best.mbps, c.best.rowsps, c.best.allocsPerRow)
 	}
 }
@@ -277,7 +291,7 @@ func main() {
 	benchtime := flag.String("benchtime", "200ms", "time per measurement")
 	count := flag.Int("count", 12, "measurements per case, round robin; the best is printed")
 	schemas := flag.String("schemas", "schemas", "folder holding datatypejson.json and datatypecsvbulk.json")
-	only := flag.String("only", "", "run only the cases whose name contains this")
+	only := flag.String("only", "", "run only the cases whose name contains one of these (comma-separated)")
 	profile := flag.String("cpuprofile", "", "write a CPU profile")
 	flag.Parse()
 	if *profile != "" {
