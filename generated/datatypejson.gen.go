@@ -104,124 +104,124 @@ func (d *datatypejsonDecoder) Decode(v []byte) bool {
 			if !c.LitWords(9, 0x226c6f63746e6922, 0x3a226c6f63746e69) {
 				break
 			}
-			have[0] |= uint64(0x10)
 			if d.c0 != nil {
 				ok = c.ReadInt32(d.c0, &d.State, 0) && ok
 			} else {
 				c.Skip()
 			}
-			next = 1
 			// ,"varcharcol":
 			if !c.LitWords(14, 0x616863726176222c, 0x3a226c6f63726168) {
+				have[0] |= uint64(0x10)
+				next = 1
 				if !c.Next() {
 					more = false
 				}
 				break
 			}
-			have[0] |= uint64(0x100)
 			if d.c1 != nil {
 				ok = c.ReadString(d.c1, &d.State, 1) && ok
 			} else {
 				c.Skip()
 			}
-			next = 2
 			// ,"booleancol":
 			if !c.LitWords(14, 0x61656c6f6f62222c, 0x3a226c6f636e6165) {
+				have[0] |= uint64(0x110)
+				next = 2
 				if !c.Next() {
 					more = false
 				}
 				break
 			}
-			have[0] |= uint64(0x2)
 			if d.c2 != nil {
 				ok = c.ReadBool(d.c2, &d.State, 2) && ok
 			} else {
 				c.Skip()
 			}
-			next = 3
 			// ,"bigintcol":
 			if !c.LitWords(13, 0x746e69676962222c, 0x3a226c6f63746e69) {
+				have[0] |= uint64(0x112)
+				next = 3
 				if !c.Next() {
 					more = false
 				}
 				break
 			}
-			have[0] |= uint64(0x1)
 			if d.c3 != nil {
 				ok = c.ReadInt64(d.c3, &d.State, 3) && ok
 			} else {
 				c.Skip()
 			}
-			next = 4
 			// ,"doublecol":
 			if !c.LitWords(13, 0x656c62756f64222c, 0x3a226c6f63656c62) {
+				have[0] |= uint64(0x113)
+				next = 4
 				if !c.Next() {
 					more = false
 				}
 				break
 			}
-			have[0] |= uint64(0x8)
 			if d.c4 != nil {
 				ok = c.ReadFloat64(d.c4, &d.State, 4) && ok
 			} else {
 				c.Skip()
 			}
-			next = 5
 			// ,"smallintcol":
 			if !c.LitWords(15, 0x696c6c616d73222c, 0x3a226c6f63746e69) {
+				have[0] |= uint64(0x11b)
+				next = 5
 				if !c.Next() {
 					more = false
 				}
 				break
 			}
-			have[0] |= uint64(0x20)
 			if d.c5 != nil {
 				ok = c.ReadInt16(d.c5, &d.State, 5) && ok
 			} else {
 				c.Skip()
 			}
-			next = 6
 			// ,"tinyintcol":
 			if !c.LitWords(14, 0x6e69796e6974222c, 0x3a226c6f63746e69) {
+				have[0] |= uint64(0x13b)
+				next = 6
 				if !c.Next() {
 					more = false
 				}
 				break
 			}
-			have[0] |= uint64(0x80)
 			if d.c6 != nil {
 				ok = c.ReadInt8(d.c6, &d.State, 6) && ok
 			} else {
 				c.Skip()
 			}
-			next = 7
 			// ,"datecol":
 			if !c.LitWords(11, 0x6f6365746164222c, 0x3a226c6f63657461) {
+				have[0] |= uint64(0x1bb)
+				next = 7
 				if !c.Next() {
 					more = false
 				}
 				break
 			}
-			have[0] |= uint64(0x4)
 			if d.c7 != nil {
 				ok = c.ReadDate(d.c7, &d.State, 7, datatypejsonTime7) && ok
 			} else {
 				c.Skip()
 			}
-			next = 8
 			// ,"timestampcol":
 			if !c.LitWords(16, 0x7473656d6974222c, 0x3a226c6f63706d61) {
+				have[0] |= uint64(0x1bf)
+				next = 8
 				if !c.Next() {
 					more = false
 				}
 				break
 			}
-			have[0] |= uint64(0x40)
 			if d.c8 != nil {
 				ok = c.ReadTimestamp(d.c8, &d.State, 8, datatypejsonTime8) && ok
 			} else {
 				c.Skip()
 			}
+			have[0] |= uint64(0x1ff)
 			next = 9
 			if !c.Next() {
 				more = false
@@ -416,32 +416,34 @@ func (d *datatypejsonDecoder) Decode(v []byte) bool {
 	if !c.Finish() {
 		return d.Slow(&d.State, v, row)
 	}
-	if d.c0 != nil && have[0]&uint64(0x10) == 0 {
-		d.c0.AppendNull()
-	}
-	if d.c1 != nil && have[0]&uint64(0x100) == 0 {
-		d.c1.AppendNull()
-	}
-	if d.c2 != nil && have[0]&uint64(0x2) == 0 {
-		d.c2.AppendNull()
-	}
-	if d.c3 != nil && have[0]&uint64(0x1) == 0 {
-		d.c3.AppendNull()
-	}
-	if d.c4 != nil && have[0]&uint64(0x8) == 0 {
-		d.c4.AppendNull()
-	}
-	if d.c5 != nil && have[0]&uint64(0x20) == 0 {
-		d.c5.AppendNull()
-	}
-	if d.c6 != nil && have[0]&uint64(0x80) == 0 {
-		d.c6.AppendNull()
-	}
-	if d.c7 != nil && have[0]&uint64(0x4) == 0 {
-		d.c7.AppendNull()
-	}
-	if d.c8 != nil && have[0]&uint64(0x40) == 0 {
-		d.c8.AppendNull()
+	if have[0]&uint64(0x1ff) != uint64(0x1ff) {
+		if d.c0 != nil && have[0]&uint64(0x10) == 0 {
+			d.c0.AppendNull()
+		}
+		if d.c1 != nil && have[0]&uint64(0x100) == 0 {
+			d.c1.AppendNull()
+		}
+		if d.c2 != nil && have[0]&uint64(0x2) == 0 {
+			d.c2.AppendNull()
+		}
+		if d.c3 != nil && have[0]&uint64(0x1) == 0 {
+			d.c3.AppendNull()
+		}
+		if d.c4 != nil && have[0]&uint64(0x8) == 0 {
+			d.c4.AppendNull()
+		}
+		if d.c5 != nil && have[0]&uint64(0x20) == 0 {
+			d.c5.AppendNull()
+		}
+		if d.c6 != nil && have[0]&uint64(0x80) == 0 {
+			d.c6.AppendNull()
+		}
+		if d.c7 != nil && have[0]&uint64(0x4) == 0 {
+			d.c7.AppendNull()
+		}
+		if d.c8 != nil && have[0]&uint64(0x40) == 0 {
+			d.c8.AppendNull()
+		}
 	}
 	return ok
 }

@@ -188,7 +188,6 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 				break
 			}
 			{
-				have[0] |= uint64(0x10000)
 				sp := c.Value()
 				if d.c0 != nil {
 					ok = decode.AppendInt64(d.c0, v, sp, &d.State, 0) && ok
@@ -197,16 +196,16 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 					ok = decode.AppendString(d.c27, v, sp, &d.State, 27) && ok
 				}
 			}
-			next = 1
 			// ,"customer":
 			if !c.LitWords(12, 0x6d6f74737563222c, 0x3a2272656d6f7473) {
+				have[0] |= uint64(0x10000)
+				next = 1
 				if !c.Next() {
 					more = false
 				}
 				break
 			}
 			{
-				have[0] |= uint64(0x80)
 				if c.Peek() == '{' {
 					start := c.Pos()
 					if c.Enter() {
@@ -217,22 +216,21 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 							if !c.Lit("\"name\":") {
 								break
 							}
-							have[0] |= uint64(0x100)
 							if d.c1 != nil {
 								ok = c.ReadString(d.c1, &d.State, 1) && ok
 							} else {
 								c.Skip()
 							}
-							next = 1
 							// ,"tier":
 							if !c.LitWords(8, 0x3a2272656974222c, 0x3a2272656974222c) {
+								have[0] |= uint64(0x100)
+								next = 1
 								if !c.Next() {
 									more = false
 								}
 								break
 							}
 							{
-								have[0] |= uint64(0x200)
 								if c.Peek() == '{' {
 									if c.Enter() {
 										next := 0
@@ -242,12 +240,12 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 											if !c.LitWords(8, 0x3a226c6576656c22, 0x3a226c6576656c22) {
 												break
 											}
-											have[0] |= uint64(0x400)
 											if d.c2 != nil {
 												ok = c.ReadInt32(d.c2, &d.State, 2) && ok
 											} else {
 												c.Skip()
 											}
+											have[0] |= uint64(0x400)
 											next = 1
 											if !c.Next() {
 												more = false
@@ -297,6 +295,7 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 									c.Skip()
 								}
 							}
+							have[0] |= uint64(0x300)
 							next = 2
 							if !c.Next() {
 								more = false
@@ -353,12 +352,12 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 												if !c.LitWords(8, 0x3a226c6576656c22, 0x3a226c6576656c22) {
 													break
 												}
-												have[0] |= uint64(0x400)
 												if d.c2 != nil {
 													ok = c.ReadInt32(d.c2, &d.State, 2) && ok
 												} else {
 													c.Skip()
 												}
+												have[0] |= uint64(0x400)
 												next = 1
 												if !c.Next() {
 													more = false
@@ -432,30 +431,30 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 					}
 				}
 			}
-			next = 2
 			// ,"amount":
 			if !c.LitWords(10, 0x746e756f6d61222c, 0x3a22746e756f6d61) {
+				have[0] |= uint64(0x10080)
+				next = 2
 				if !c.Next() {
 					more = false
 				}
 				break
 			}
-			have[0] |= uint64(0x2)
 			if d.c4 != nil {
 				ok = c.ReadDecimal(d.c4, &d.State, 4) && ok
 			} else {
 				c.Skip()
 			}
-			next = 3
 			// ,"amounts":
 			if !c.LitWords(11, 0x746e756f6d61222c, 0x3a2273746e756f6d) {
+				have[0] |= uint64(0x10082)
+				next = 3
 				if !c.Next() {
 					more = false
 				}
 				break
 			}
 			{
-				have[0] |= uint64(0x4)
 				if c.Peek() == '{' {
 					if c.Enter() {
 						next := 0
@@ -465,12 +464,12 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 							if !c.Lit("\"tax\":") {
 								break
 							}
-							have[0] |= uint64(0x8)
 							if d.c5 != nil {
 								ok = c.ReadDecimal(d.c5, &d.State, 5) && ok
 							} else {
 								c.Skip()
 							}
+							have[0] |= uint64(0x8)
 							next = 1
 							if !c.Next() {
 								more = false
@@ -520,156 +519,156 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 					c.Skip()
 				}
 			}
-			next = 4
 			// ,"ratio":
 			if !c.LitWords(9, 0x226f69746172222c, 0x3a226f6974617222) {
+				have[0] |= uint64(0x10086)
+				next = 4
 				if !c.Next() {
 					more = false
 				}
 				break
 			}
-			have[0] |= uint64(0x1000000)
 			if d.c6 != nil {
 				ok = c.ReadFloat32(d.c6, &d.State, 6) && ok
 			} else {
 				c.Skip()
 			}
-			next = 5
 			// ,"score":
 			if !c.LitWords(9, 0x2265726f6373222c, 0x3a2265726f637322) {
+				have[0] |= uint64(0x1010086)
+				next = 5
 				if !c.Next() {
 					more = false
 				}
 				break
 			}
-			have[0] |= uint64(0x2000000)
 			if d.c7 != nil {
 				ok = c.ReadFloat32(d.c7, &d.State, 7) && ok
 			} else {
 				c.Skip()
 			}
-			next = 6
 			// ,"legacy":
 			if !c.LitWords(10, 0x79636167656c222c, 0x3a2279636167656c) {
+				have[0] |= uint64(0x3010086)
+				next = 6
 				if !c.Next() {
 					more = false
 				}
 				break
 			}
-			have[0] |= uint64(0x40000)
 			if d.c8 != nil {
 				ok = c.ReadFloat64(d.c8, &d.State, 8) && ok
 			} else {
 				c.Skip()
 			}
-			next = 7
 			// ,"qty":
 			if !c.Lit(",\"qty\":") {
+				have[0] |= uint64(0x3050086)
+				next = 7
 				if !c.Next() {
 					more = false
 				}
 				break
 			}
-			have[0] |= uint64(0x800000)
 			if d.c9 != nil {
 				ok = c.ReadInt32(d.c9, &d.State, 9) && ok
 			} else {
 				c.Skip()
 			}
-			next = 8
 			// ,"big":
 			if !c.Lit(",\"big\":") {
+				have[0] |= uint64(0x3850086)
+				next = 8
 				if !c.Next() {
 					more = false
 				}
 				break
 			}
-			have[0] |= uint64(0x10)
 			if d.c10 != nil {
 				ok = c.ReadInt64(d.c10, &d.State, 10) && ok
 			} else {
 				c.Skip()
 			}
-			next = 9
 			// ,"wide":
 			if !c.LitWords(8, 0x3a2265646977222c, 0x3a2265646977222c) {
+				have[0] |= uint64(0x3850096)
+				next = 9
 				if !c.Next() {
 					more = false
 				}
 				break
 			}
-			have[0] |= uint64(0x40000000)
 			if d.c11 != nil {
 				ok = c.ReadInt64(d.c11, &d.State, 11) && ok
 			} else {
 				c.Skip()
 			}
-			next = 10
 			// ,"flag":
 			if !c.LitWords(8, 0x3a2267616c66222c, 0x3a2267616c66222c) {
+				have[0] |= uint64(0x43850096)
+				next = 10
 				if !c.Next() {
 					more = false
 				}
 				break
 			}
-			have[0] |= uint64(0x8000)
 			if d.c12 != nil {
 				ok = c.ReadBool(d.c12, &d.State, 12) && ok
 			} else {
 				c.Skip()
 			}
-			next = 11
 			// ,"code":
 			if !c.LitWords(8, 0x3a2265646f63222c, 0x3a2265646f63222c) {
+				have[0] |= uint64(0x43858096)
+				next = 11
 				if !c.Next() {
 					more = false
 				}
 				break
 			}
-			have[0] |= uint64(0x40)
 			if d.c13 != nil {
 				ok = c.ReadString(d.c13, &d.State, 13) && ok
 			} else {
 				c.Skip()
 			}
-			next = 12
 			// ,"tiny":
 			if !c.LitWords(8, 0x3a22796e6974222c, 0x3a22796e6974222c) {
+				have[0] |= uint64(0x438580d6)
+				next = 12
 				if !c.Next() {
 					more = false
 				}
 				break
 			}
-			have[0] |= uint64(0x20000000)
 			if d.c14 != nil {
 				ok = c.ReadInt8(d.c14, &d.State, 14) && ok
 			} else {
 				c.Skip()
 			}
-			next = 13
 			// ,"small":
 			if !c.LitWords(9, 0x226c6c616d73222c, 0x3a226c6c616d7322) {
+				have[0] |= uint64(0x638580d6)
+				next = 13
 				if !c.Next() {
 					more = false
 				}
 				break
 			}
-			have[0] |= uint64(0x10000000)
 			if d.c15 != nil {
 				ok = c.ReadInt16(d.c15, &d.State, 15) && ok
 			} else {
 				c.Skip()
 			}
-			next = 14
 			// ,"shipping":
 			if !c.LitWords(12, 0x697070696873222c, 0x3a22676e69707069) {
+				have[0] |= uint64(0x738580d6)
+				next = 14
 				if !c.Next() {
 					more = false
 				}
 				break
 			}
 			{
-				have[0] |= uint64(0x4000000)
 				if c.Peek() == '{' {
 					if c.Enter() {
 						next := 0
@@ -679,12 +678,12 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 							if !c.Lit("\"date\":") {
 								break
 							}
-							have[0] |= uint64(0x8000000)
 							if d.c16 != nil {
 								ok = c.ReadDate(d.c16, &d.State, 16, ordersTime16) && ok
 							} else {
 								c.Skip()
 							}
+							have[0] |= uint64(0x8000000)
 							next = 1
 							if !c.Next() {
 								more = false
@@ -734,118 +733,119 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 					c.Skip()
 				}
 			}
-			next = 15
 			// ,"placed_at":
 			if !c.LitWords(13, 0x646563616c70222c, 0x3a2274615f646563) {
+				have[0] |= uint64(0x778580d6)
+				next = 15
 				if !c.Next() {
 					more = false
 				}
 				break
 			}
-			have[0] |= uint64(0x400000)
 			if d.c17 != nil {
 				ok = c.ReadTimestamp(d.c17, &d.State, 17, ordersTime17) && ok
 			} else {
 				c.Skip()
 			}
-			next = 16
 			// ,"billed_at":
 			if !c.LitWords(13, 0x64656c6c6962222c, 0x3a2274615f64656c) {
+				have[0] |= uint64(0x77c580d6)
+				next = 16
 				if !c.Next() {
 					more = false
 				}
 				break
 			}
-			have[0] |= uint64(0x20)
 			if d.c18 != nil {
 				ok = c.ReadTimestamp(d.c18, &d.State, 18, ordersTime18) && ok
 			} else {
 				c.Skip()
 			}
-			next = 17
 			// ,"iso_at":
 			if !c.LitWords(10, 0x74615f6f7369222c, 0x3a2274615f6f7369) {
+				have[0] |= uint64(0x77c580f6)
+				next = 17
 				if !c.Next() {
 					more = false
 				}
 				break
 			}
-			have[0] |= uint64(0x20000)
 			if d.c19 != nil {
 				ok = c.ReadTimestamp(d.c19, &d.State, 19, ordersTime19) && ok
 			} else {
 				c.Skip()
 			}
-			next = 18
 			// ,"mail_at":
 			if !c.LitWords(11, 0x615f6c69616d222c, 0x3a2274615f6c6961) {
+				have[0] |= uint64(0x77c780f6)
+				next = 18
 				if !c.Next() {
 					more = false
 				}
 				break
 			}
-			have[0] |= uint64(0x80000)
 			if d.c20 != nil {
 				ok = c.ReadTimestamp(d.c20, &d.State, 20, ordersTime20) && ok
 			} else {
 				c.Skip()
 			}
-			next = 19
 			// ,"epoch_ms":
 			if !c.LitWords(12, 0x5f68636f7065222c, 0x3a22736d5f68636f) {
+				have[0] |= uint64(0x77cf80f6)
+				next = 19
 				if !c.Next() {
 					more = false
 				}
 				break
 			}
-			have[0] |= uint64(0x2000)
 			if d.c21 != nil {
 				ok = c.ReadTimestamp(d.c21, &d.State, 21, ordersTime21) && ok
 			} else {
 				c.Skip()
 			}
-			next = 20
 			// ,"epoch_s":
 			if !c.LitWords(11, 0x5f68636f7065222c, 0x3a22735f68636f70) {
+				have[0] |= uint64(0x77cfa0f6)
+				next = 20
 				if !c.Next() {
 					more = false
 				}
 				break
 			}
-			have[0] |= uint64(0x4000)
 			if d.c22 != nil {
 				ok = c.ReadTimestamp(d.c22, &d.State, 22, ordersTime22) && ok
 			} else {
 				c.Skip()
 			}
-			next = 21
 			// ,"epoch_day":
 			if !c.LitWords(13, 0x5f68636f7065222c, 0x3a227961645f6863) {
+				have[0] |= uint64(0x77cfe0f6)
+				next = 21
 				if !c.Next() {
 					more = false
 				}
 				break
 			}
-			have[0] |= uint64(0x1000)
 			if d.c23 != nil {
 				ok = c.ReadDate(d.c23, &d.State, 23, ordersTime23) && ok
 			} else {
 				c.Skip()
 			}
-			next = 22
 			// ,"default_date":
 			if !c.LitWords(16, 0x6c7561666564222c, 0x3a22657461645f74) {
+				have[0] |= uint64(0x77cff0f6)
+				next = 22
 				if !c.Next() {
 					more = false
 				}
 				break
 			}
-			have[0] |= uint64(0x800)
 			if d.c24 != nil {
 				ok = c.ReadDate(d.c24, &d.State, 24, ordersTime24) && ok
 			} else {
 				c.Skip()
 			}
+			have[0] |= uint64(0x77cff8f6)
 			next = 23
 			if !c.Next() {
 				more = false
@@ -1077,22 +1077,21 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 								if !c.Lit("\"name\":") {
 									break
 								}
-								have[0] |= uint64(0x100)
 								if d.c1 != nil {
 									ok = c.ReadString(d.c1, &d.State, 1) && ok
 								} else {
 									c.Skip()
 								}
-								next = 1
 								// ,"tier":
 								if !c.LitWords(8, 0x3a2272656974222c, 0x3a2272656974222c) {
+									have[0] |= uint64(0x100)
+									next = 1
 									if !c.Next() {
 										more = false
 									}
 									break
 								}
 								{
-									have[0] |= uint64(0x200)
 									if c.Peek() == '{' {
 										if c.Enter() {
 											next := 0
@@ -1102,12 +1101,12 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 												if !c.LitWords(8, 0x3a226c6576656c22, 0x3a226c6576656c22) {
 													break
 												}
-												have[0] |= uint64(0x400)
 												if d.c2 != nil {
 													ok = c.ReadInt32(d.c2, &d.State, 2) && ok
 												} else {
 													c.Skip()
 												}
+												have[0] |= uint64(0x400)
 												next = 1
 												if !c.Next() {
 													more = false
@@ -1157,6 +1156,7 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 										c.Skip()
 									}
 								}
+								have[0] |= uint64(0x300)
 								next = 2
 								if !c.Next() {
 									more = false
@@ -1213,12 +1213,12 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 													if !c.LitWords(8, 0x3a226c6576656c22, 0x3a226c6576656c22) {
 														break
 													}
-													have[0] |= uint64(0x400)
 													if d.c2 != nil {
 														ok = c.ReadInt32(d.c2, &d.State, 2) && ok
 													} else {
 														c.Skip()
 													}
+													have[0] |= uint64(0x400)
 													next = 1
 													if !c.Next() {
 														more = false
@@ -1315,12 +1315,12 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 								if !c.Lit("\"tax\":") {
 									break
 								}
-								have[0] |= uint64(0x8)
 								if d.c5 != nil {
 									ok = c.ReadDecimal(d.c5, &d.State, 5) && ok
 								} else {
 									c.Skip()
 								}
+								have[0] |= uint64(0x8)
 								next = 1
 								if !c.Next() {
 									more = false
@@ -1483,12 +1483,12 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 								if !c.Lit("\"date\":") {
 									break
 								}
-								have[0] |= uint64(0x8000000)
 								if d.c16 != nil {
 									ok = c.ReadDate(d.c16, &d.State, 16, ordersTime16) && ok
 								} else {
 									c.Skip()
 								}
+								have[0] |= uint64(0x8000000)
 								next = 1
 								if !c.Next() {
 									more = false
@@ -1641,12 +1641,12 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 								if !c.Lit("\"c~d\":") {
 									break
 								}
-								have[0] |= uint64(0x200000)
 								if d.c26 != nil {
 									ok = c.ReadString(d.c26, &d.State, 26) && ok
 								} else {
 									c.Skip()
 								}
+								have[0] |= uint64(0x200000)
 								next = 1
 								if !c.Next() {
 									more = false
@@ -1708,89 +1708,91 @@ func (d *ordersDecoder) Decode(v []byte) bool {
 	if !c.Finish() {
 		return d.Slow(&d.State, v, row)
 	}
-	if d.c0 != nil && have[0]&uint64(0x10000) == 0 {
-		d.c0.AppendNull()
-	}
-	if d.c1 != nil && have[0]&uint64(0x100) == 0 {
-		d.c1.AppendNull()
-	}
-	if d.c2 != nil && have[0]&uint64(0x400) == 0 {
-		d.c2.AppendNull()
-	}
-	if d.c3 != nil && have[0]&uint64(0x80) == 0 {
-		d.c3.AppendNull()
-	}
-	if d.c4 != nil && have[0]&uint64(0x2) == 0 {
-		d.c4.AppendNull()
-	}
-	if d.c5 != nil && have[0]&uint64(0x8) == 0 {
-		d.c5.AppendNull()
-	}
-	if d.c6 != nil && have[0]&uint64(0x1000000) == 0 {
-		d.c6.AppendNull()
-	}
-	if d.c7 != nil && have[0]&uint64(0x2000000) == 0 {
-		d.c7.AppendNull()
-	}
-	if d.c8 != nil && have[0]&uint64(0x40000) == 0 {
-		d.c8.AppendNull()
-	}
-	if d.c9 != nil && have[0]&uint64(0x800000) == 0 {
-		d.c9.AppendNull()
-	}
-	if d.c10 != nil && have[0]&uint64(0x10) == 0 {
-		d.c10.AppendNull()
-	}
-	if d.c11 != nil && have[0]&uint64(0x40000000) == 0 {
-		d.c11.AppendNull()
-	}
-	if d.c12 != nil && have[0]&uint64(0x8000) == 0 {
-		d.c12.AppendNull()
-	}
-	if d.c13 != nil && have[0]&uint64(0x40) == 0 {
-		d.c13.AppendNull()
-	}
-	if d.c14 != nil && have[0]&uint64(0x20000000) == 0 {
-		d.c14.AppendNull()
-	}
-	if d.c15 != nil && have[0]&uint64(0x10000000) == 0 {
-		d.c15.AppendNull()
-	}
-	if d.c16 != nil && have[0]&uint64(0x8000000) == 0 {
-		d.c16.AppendNull()
-	}
-	if d.c17 != nil && have[0]&uint64(0x400000) == 0 {
-		d.c17.AppendNull()
-	}
-	if d.c18 != nil && have[0]&uint64(0x20) == 0 {
-		d.c18.AppendNull()
-	}
-	if d.c19 != nil && have[0]&uint64(0x20000) == 0 {
-		d.c19.AppendNull()
-	}
-	if d.c20 != nil && have[0]&uint64(0x80000) == 0 {
-		d.c20.AppendNull()
-	}
-	if d.c21 != nil && have[0]&uint64(0x2000) == 0 {
-		d.c21.AppendNull()
-	}
-	if d.c22 != nil && have[0]&uint64(0x4000) == 0 {
-		d.c22.AppendNull()
-	}
-	if d.c23 != nil && have[0]&uint64(0x1000) == 0 {
-		d.c23.AppendNull()
-	}
-	if d.c24 != nil && have[0]&uint64(0x800) == 0 {
-		d.c24.AppendNull()
-	}
-	if d.c25 != nil && have[0]&uint64(0x1) == 0 {
-		d.c25.AppendNull()
-	}
-	if d.c26 != nil && have[0]&uint64(0x200000) == 0 {
-		d.c26.AppendNull()
-	}
-	if d.c27 != nil && have[0]&uint64(0x10000) == 0 {
-		d.c27.AppendNull()
+	if have[0]&uint64(0x7beffdfb) != uint64(0x7beffdfb) {
+		if d.c0 != nil && have[0]&uint64(0x10000) == 0 {
+			d.c0.AppendNull()
+		}
+		if d.c1 != nil && have[0]&uint64(0x100) == 0 {
+			d.c1.AppendNull()
+		}
+		if d.c2 != nil && have[0]&uint64(0x400) == 0 {
+			d.c2.AppendNull()
+		}
+		if d.c3 != nil && have[0]&uint64(0x80) == 0 {
+			d.c3.AppendNull()
+		}
+		if d.c4 != nil && have[0]&uint64(0x2) == 0 {
+			d.c4.AppendNull()
+		}
+		if d.c5 != nil && have[0]&uint64(0x8) == 0 {
+			d.c5.AppendNull()
+		}
+		if d.c6 != nil && have[0]&uint64(0x1000000) == 0 {
+			d.c6.AppendNull()
+		}
+		if d.c7 != nil && have[0]&uint64(0x2000000) == 0 {
+			d.c7.AppendNull()
+		}
+		if d.c8 != nil && have[0]&uint64(0x40000) == 0 {
+			d.c8.AppendNull()
+		}
+		if d.c9 != nil && have[0]&uint64(0x800000) == 0 {
+			d.c9.AppendNull()
+		}
+		if d.c10 != nil && have[0]&uint64(0x10) == 0 {
+			d.c10.AppendNull()
+		}
+		if d.c11 != nil && have[0]&uint64(0x40000000) == 0 {
+			d.c11.AppendNull()
+		}
+		if d.c12 != nil && have[0]&uint64(0x8000) == 0 {
+			d.c12.AppendNull()
+		}
+		if d.c13 != nil && have[0]&uint64(0x40) == 0 {
+			d.c13.AppendNull()
+		}
+		if d.c14 != nil && have[0]&uint64(0x20000000) == 0 {
+			d.c14.AppendNull()
+		}
+		if d.c15 != nil && have[0]&uint64(0x10000000) == 0 {
+			d.c15.AppendNull()
+		}
+		if d.c16 != nil && have[0]&uint64(0x8000000) == 0 {
+			d.c16.AppendNull()
+		}
+		if d.c17 != nil && have[0]&uint64(0x400000) == 0 {
+			d.c17.AppendNull()
+		}
+		if d.c18 != nil && have[0]&uint64(0x20) == 0 {
+			d.c18.AppendNull()
+		}
+		if d.c19 != nil && have[0]&uint64(0x20000) == 0 {
+			d.c19.AppendNull()
+		}
+		if d.c20 != nil && have[0]&uint64(0x80000) == 0 {
+			d.c20.AppendNull()
+		}
+		if d.c21 != nil && have[0]&uint64(0x2000) == 0 {
+			d.c21.AppendNull()
+		}
+		if d.c22 != nil && have[0]&uint64(0x4000) == 0 {
+			d.c22.AppendNull()
+		}
+		if d.c23 != nil && have[0]&uint64(0x1000) == 0 {
+			d.c23.AppendNull()
+		}
+		if d.c24 != nil && have[0]&uint64(0x800) == 0 {
+			d.c24.AppendNull()
+		}
+		if d.c25 != nil && have[0]&uint64(0x1) == 0 {
+			d.c25.AppendNull()
+		}
+		if d.c26 != nil && have[0]&uint64(0x200000) == 0 {
+			d.c26.AppendNull()
+		}
+		if d.c27 != nil && have[0]&uint64(0x10000) == 0 {
+			d.c27.AppendNull()
+		}
 	}
 	return ok
 }

@@ -252,12 +252,55 @@ func jsonScan(t *plan.Table) []jen.Code {
 		g.objectLoop(t.Keys),
 		jen.If(jen.Op("!").Id("c").Dot("Finish").Call()).Block(slow()),
 	}
+	var nulls []jen.Code
+	var bits []int
 	for _, col := range t.Columns {
 		w, m := have(g.colOf[col.Index])
+		bits = append(bits, g.colOf[col.Index])
 		field := jen.Id("d").Dot(colField(col))
-		out = append(out, jen.If(field.Clone().Op("!=").Nil().Op("&&").Add(w).Op("&").Add(m).Op("==").Lit(0)).Block(
+		nulls = append(nulls, jen.If(field.Clone().Op("!=").Nil().Op("&&").Add(w).Op("&").Add(m).Op("==").Lit(0)).Block(
 			field.Clone().Dot("AppendNull").Call(),
 		))
+	}
+	// Only a message without some key has columns to fill with NULL.
+	return append(out, jen.If(missing(bits)).Block(nulls...))
+}
+
+// masks groups bits by have word: the words in order, and each one's mask.
+func masks(bits []int) ([]int, map[int]uint64) {
+	m := map[int]uint64{}
+	var words []int
+	for _, b := range bits {
+		if _, ok := m[b/64]; !ok {
+			words = append(words, b/64)
+		}
+		m[b/64] |= 1 << (b % 64)
+	}
+	sort.Ints(words)
+	return words, m
+}
+
+// missing is true when one of bits is not set in have.
+func missing(bits []int) jen.Code {
+	words, m := masks(bits)
+	var cond *jen.Statement
+	for _, w := range words {
+		c := jen.Id("have").Index(jen.Lit(w)).Op("&").Lit(m[w]).Op("!=").Lit(m[w])
+		if cond == nil {
+			cond = c
+		} else {
+			cond = cond.Op("||").Add(c)
+		}
+	}
+	return cond
+}
+
+// setHave sets bits in have.
+func setHave(bits []int) []jen.Code {
+	words, m := masks(bits)
+	var out []jen.Code
+	for _, w := range words {
+		out = append(out, jen.Id("have").Index(jen.Lit(w)).Op("|=").Lit(m[w]))
 	}
 	return out
 }
@@ -335,7 +378,17 @@ func (g *jsonGen) objectLoop(n *plan.Node) jen.Code {
 	// The straight line: the keys in the expected order, each read where
 	// it is matched, until one is not the next expected (then the loop
 	// goes on from there) or the object ends.
-	var line []jen.Code
+	// The keys read so far are noted (in have, and next) only where the
+	// line ends.
+	var line, read []jen.Code
+	var done []int // have bits of the keys read so far
+	upTo := func(i int) []jen.Code {
+		out := setHave(done)
+		if len(expect) > 0 {
+			out = append(out, jen.Id("next").Op("=").Lit(i))
+		}
+		return out
+	}
 	for i, k := range kids {
 		if !plainKey(k.Key) {
 			break
@@ -348,8 +401,10 @@ func (g *jsonGen) objectLoop(n *plan.Node) jen.Code {
 			// (or the end of the object) alone.
 			lit = "," + lit
 			line = append(line, jen.Comment(lit), jen.If(jen.Op("!").Add(litMatch(lit))).Block(
-				jen.If(jen.Op("!").Id("c").Dot("Next").Call()).Block(jen.Id("more").Op("=").False()),
-				jen.Break(),
+				append(upTo(i),
+					jen.If(jen.Op("!").Id("c").Dot("Next").Call()).Block(jen.Id("more").Op("=").False()),
+					jen.Break(),
+				)...,
 			))
 		}
 		if body := g.keyBody(k, false); len(k.Kids) == 0 && len(k.Cols) == 1 {
@@ -357,8 +412,10 @@ func (g *jsonGen) objectLoop(n *plan.Node) jen.Code {
 		} else {
 			line = append(line, jen.Block(body...)) // a scope for its variables
 		}
-		line = append(line, jen.Id("next").Op("=").Lit(i+1))
+		done = append(done, g.bit[k])
+		read = upTo(i + 1)
 	}
+	line = append(line, read...)
 	body := []jen.Code{}
 	if len(expect) > 0 {
 		body = append(body, jen.Id("next").Op(":=").Lit(0))
@@ -440,10 +497,12 @@ func (g *jsonGen) keyBody(k *plan.Node, check bool) []jen.Code {
 	t := g.t
 	w, m := have(g.bit[k])
 	var out []jen.Code
-	if check { // not needed on the straight line: no key was read twice yet
-		out = append(out, jen.If(w.Clone().Op("&").Add(m).Op("!=").Lit(0)).Block(slow()))
+	if check { // the straight line notes its keys where it ends; none was read twice yet
+		out = append(out,
+			jen.If(w.Clone().Op("&").Add(m).Op("!=").Lit(0)).Block(slow()),
+			w.Clone().Op("|=").Add(m),
+		)
 	}
-	out = append(out, w.Clone().Op("|=").Add(m))
 	if len(k.Kids) == 0 {
 		if len(k.Cols) == 1 {
 			return append(out, readInto(t, t.Columns[k.Cols[0]], jen.Id("c"), jen.Id("c").Dot("Skip").Call()))
