@@ -185,6 +185,7 @@ func (e *env) read(schema *arrow.Schema, splits []federation.Split, cons federat
 		total.Corrupt += st.Corrupt
 		total.Tombstones += st.Tombstones
 		total.Spilled += st.Spilled
+		total.Chunks += st.Chunks
 		for _, rec := range e.records(resp) {
 			rows = append(rows, rowsOf(rec)...)
 			rec.Release()
@@ -475,6 +476,35 @@ func TestLimitStopsEarly(t *testing.T) {
 	rows, _ = e.read(e.schema, e.splits(cons), cons)
 	if len(rows) != 20000 {
 		t.Fatalf("LIMIT with ORDER BY: %d rows, want all 20000", len(rows))
+	}
+}
+
+// TestLargeMessagesMakeSmallChunks: a chunk ends once its messages pass
+// maxChunkBytes, whatever its row count, and no row is lost or repeated
+// across the chunks.
+func TestLargeMessagesMakeSmallChunks(t *testing.T) {
+	defer func(n int) { maxChunkBytes = n }(maxChunkBytes)
+	maxChunkBytes = 16 << 10
+	e := newEnv(t, 1, sarama.ReadCommitted, nil)
+	var recs []*kgo.Record
+	var size int
+	for i := 0; i < 3000; i++ {
+		r := e.msg(0, i)
+		size += len(r.Value) + len(r.Key)
+		recs = append(recs, r)
+	}
+	e.produce(recs...)
+	rows, st := e.read(e.schema, e.splits(noConstraints()), noConstraints())
+	if len(rows) != 3000 {
+		t.Fatalf("%d rows, want 3000", len(rows))
+	}
+	for i, r := range rows {
+		if r.ID != int64(i) {
+			t.Fatalf("row %d has id %d", i, r.ID)
+		}
+	}
+	if want := size / maxChunkBytes; st.Chunks < want {
+		t.Fatalf("%d chunks for %d bytes, want at least %d", st.Chunks, size, want)
 	}
 }
 

@@ -24,6 +24,11 @@ const chunkRows = 8192
 // maxChunkRows bounds the rows decoded between two flushes.
 const maxChunkRows = 1 << 20
 
+// maxChunkBytes bounds the message bytes decoded between two flushes, so
+// that large messages make small chunks: no column's buffer comes near the
+// 2 GiB an Arrow string column can address, and memory stays bounded.
+var maxChunkBytes = 256 << 20 // a variable for tests
+
 // errLimitReached stops a read once LIMIT rows passed the filter.
 var errLimitReached = errors.New("limit reached")
 
@@ -36,6 +41,7 @@ type ReadStats struct {
 	Corrupt    int64  // rows with a value that did not convert
 	Bytes      int64  // bytes fetched from Kafka
 	Spilled    int    // blocks spilled
+	Chunks     int    // chunks decoded (rows decoded between two flushes)
 	Decoder    string // "generated" or "fallback"
 }
 
@@ -90,7 +96,7 @@ func (c *Connector) read(ctx context.Context, req *federation.ReadRecordsRequest
 	// An unfiltered read without LIMIT makes each block one chunk (see
 	// rowsToFill); otherwise chunks of chunkRows rows are filtered and joined.
 	whole := filter.none() && limit < 0
-	next, pending := chunkRows, 0
+	next, pending, pendingBytes := chunkRows, 0, 0
 	grow := newSizer(cb.meta, dec)
 	// flush takes the pending rows as a chunk; left is the number of offsets
 	// the split has after them, which bounds the next chunk (0: none).
@@ -99,7 +105,8 @@ func (c *Connector) read(ctx context.Context, req *federation.ReadRecordsRequest
 			return nil
 		}
 		rows := pending
-		pending = 0
+		pending, pendingBytes = 0, 0
+		st.Chunks++
 		grow.measure()
 		rec := cb.take(rows)
 		if whole && left > 0 {
@@ -148,7 +155,8 @@ func (c *Connector) read(ctx context.Context, req *federation.ReadRecordsRequest
 		}
 		meta.append(r, !ok)
 		pending++
-		if pending == next {
+		pendingBytes += recordSize(r)
+		if pending == next || pendingBytes >= maxChunkBytes {
 			return flush(end - r.Offset - 1)
 		}
 		return nil
@@ -168,8 +176,18 @@ func (c *Connector) read(ctx context.Context, req *federation.ReadRecordsRequest
 	c.log.Info("split read", "query_id", req.QueryID, "topic", name, "partition", partition,
 		"start_offset", start, "end_offset", end, "rows", st.Rows, "records", st.Records,
 		"bytes", st.Bytes, "decode_errors", st.Corrupt, "tombstones", st.Tombstones,
-		"spilled_blocks", st.Spilled, "decoder", st.Decoder, "duration_ms", time.Since(began).Milliseconds())
+		"spilled_blocks", st.Spilled, "chunks", st.Chunks, "decoder", st.Decoder, "duration_ms", time.Since(began).Milliseconds())
 	return resp, st2, err
+}
+
+// recordSize is what a record can add to a chunk's buffers: its value (in
+// data columns, or _message), key and headers.
+func recordSize(r *kafka.Record) int {
+	n := len(r.Value) + len(r.Key)
+	for _, h := range r.Headers {
+		n += len(h.Key) + len(h.Value) + 8
+	}
+	return n
 }
 
 // chunkBuilder makes the chunks of a read: the decoder fills the data
