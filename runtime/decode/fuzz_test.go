@@ -63,7 +63,7 @@ func FuzzTimeParsers(f *testing.F) {
 	for _, s := range []string{"2020-02-29", "2020-02-29 12:34:56.789", "2020-02-29T12:34:56", "0000-01-01 00:00:00.000", "9999-12-31"} {
 		f.Add(s)
 	}
-	fast := []string{"yyyy-MM-dd", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm:ss.SSS"}
+	fast := []string{"yyyy-MM-dd", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm:ss.SSS", "yyyy-MM-dd'T'HH:mm:ss.SSS"}
 	var fp, sp []*decode.TimeParser
 	for _, hint := range fast {
 		fp = append(fp, decode.MustTimeParser(hint))
@@ -71,6 +71,13 @@ func FuzzTimeParsers(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		for i := range fp {
+			// The DATE readers' entry: days straight from the text.
+			d, okD := fp[i].FixedDays([]byte(s))
+			ms, okMs := sp[i].Millis([]byte(s))
+			wantD, in := decode.Days(ms)
+			if okD != (okMs && in) || (okD && d != wantD) {
+				t.Fatalf("%s: days %d %v, general %d %v", fast[i], d, okD, wantD, okMs && in)
+			}
 			a, okA := fp[i].Millis([]byte(s))
 			b, okB := sp[i].Millis([]byte(s))
 			if okA != okB || a != b {

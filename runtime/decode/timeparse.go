@@ -49,8 +49,7 @@ func NewTimeParser(tf *topic.TimeFormat) *TimeParser {
 // unescaping, so readers may parse it before scanning it.
 func (p *TimeParser) Width() int { return p.width }
 
-// fixedMillis parses text of the fast layout's width (the caller checked
-// it) into epoch milliseconds.
+// fixedMillis parses text in the fast layout into epoch milliseconds.
 func (p *TimeParser) fixedMillis(b []byte) (int64, bool) {
 	switch p.fast {
 	case fastYMD:
@@ -58,7 +57,7 @@ func (p *TimeParser) fixedMillis(b []byte) (int64, bool) {
 	case fastYMDHMS:
 		return ParseYMDHMS(b, p.sep, false)
 	case fastYMDHMSf:
-		return ParseYMDHMS(b, p.sep, true)
+		return parseYMDHMSf(b, p.sep)
 	}
 	return 0, false
 }
@@ -104,13 +103,8 @@ func (p *TimeParser) Millis(b []byte) (int64, bool) {
 	case topic.TimeEpochSeconds:
 		return parseEpoch(b, true)
 	}
-	switch p.fast {
-	case fastYMD:
-		return ParseYMD(b)
-	case fastYMDHMS:
-		return ParseYMDHMS(b, p.sep, false)
-	case fastYMDHMSf:
-		return ParseYMDHMS(b, p.sep, true)
+	if p.fast != fastNone {
+		return p.fixedMillis(b)
 	}
 	return p.layout(b)
 }
@@ -263,6 +257,31 @@ func ParseYMD(b []byte) (int64, bool) {
 		return 0, false
 	}
 	return civilMillis(y, m, d, 0, 0, 0, 0)
+}
+
+// parseYMDHMSf is ParseYMDHMS with millis for exactly 23 bytes, in three
+// loads: every digit and separator is checked at once per word.
+func parseYMDHMSf(b []byte, sep byte) (int64, bool) {
+	if len(b) != 23 {
+		return 0, false
+	}
+	x0 := binary.LittleEndian.Uint64(b[0:]) ^ 0x2D30302D30303030                     // "0000-00-"
+	x1 := binary.LittleEndian.Uint64(b[8:]) ^ (0x30303A3030003030 | uint64(sep)<<16) // "00" sep "00:00"
+	x2 := binary.LittleEndian.Uint64(b[15:]) ^ 0x3030302E30303A30                    // "0:00.000"
+	// Digits are now 0..9 and the separators 0.
+	if !under10(x0) || !under10(x1) || !under10(x2) ||
+		x0&0xFF0000FF00000000|x1&0x0000FF0000FF0000|x2&0x000000FF0000FF00 != 0 {
+		return 0, false
+	}
+	byteAt := func(x uint64, k uint) int { return int(x >> (8 * k) & 0xFF) }
+	y := byteAt(x0, 0)*1000 + byteAt(x0, 1)*100 + byteAt(x0, 2)*10 + byteAt(x0, 3)
+	mo := byteAt(x0, 5)*10 + byteAt(x0, 6)
+	d := byteAt(x1, 0)*10 + byteAt(x1, 1)
+	h := byteAt(x1, 3)*10 + byteAt(x1, 4)
+	mi := byteAt(x1, 6)*10 + byteAt(x1, 7)
+	sec := byteAt(x2, 2)*10 + byteAt(x2, 3)
+	ms := byteAt(x2, 5)*100 + byteAt(x2, 6)*10 + byteAt(x2, 7)
+	return civilMillis(y, mo, d, h, mi, sec, ms)
 }
 
 // ParseYMDHMS is the fast path for yyyy-MM-dd<sep>HH:mm:ss, with .SSS when
