@@ -119,7 +119,7 @@ func (c *Cluster) Topic(tb testing.TB, partitions int32, configs map[string]stri
 			for _, p := range mresp.Topics[0].Partitions {
 				ready = ready && p.ErrorCode == 0 && p.Leader >= 0
 			}
-			if ready {
+			if ready && c.partitionsServe(tb, name, partitions) {
 				return name
 			}
 		}
@@ -128,6 +128,38 @@ func (c *Cluster) Topic(tb testing.TB, partitions int32, configs map[string]stri
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// partitionsServe reports whether the leader of every partition of topic
+// answers for it: metadata names a leader slightly before that broker has
+// loaded the partition, and a fetch in between gets a retriable error.
+func (c *Cluster) partitionsServe(tb testing.TB, topic string, partitions int32) bool {
+	req := kmsg.NewPtrListOffsetsRequest()
+	rt := kmsg.NewListOffsetsRequestTopic()
+	rt.Topic = topic
+	for p := int32(0); p < partitions; p++ {
+		rp := kmsg.NewListOffsetsRequestTopicPartition()
+		rp.Partition = p
+		rp.Timestamp = -1 // latest
+		rt.Partitions = append(rt.Partitions, rp)
+	}
+	req.Topics = append(req.Topics, rt)
+	shards := c.Client.RequestSharded(ctx(tb), req)
+	n := 0
+	for _, sh := range shards {
+		if sh.Err != nil {
+			return false
+		}
+		for _, t := range sh.Resp.(*kmsg.ListOffsetsResponse).Topics {
+			for _, p := range t.Partitions {
+				if p.ErrorCode != 0 {
+					return false
+				}
+				n++
+			}
+		}
+	}
+	return n == int(partitions)
 }
 
 // Produce writes recs synchronously, in order, each to its own Partition
