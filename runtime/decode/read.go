@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"math"
 	"math/bits"
+	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
 )
@@ -189,28 +190,39 @@ func (c *Cursor) ReadBool(col *BoolColumn, st *State, i int) bool {
 }
 
 // plainString returns the end (the closing quote) of the string at b[i]
-// (a quote) when its content is printable ASCII without escapes, else -1.
+// (a quote) when its content needs no unescaping and is valid UTF-8, else
+// -1 (then the general path reads it, and says what is wrong).
 func plainString(b []byte, i int) int {
 	i++
-	for i+8 <= len(b) {
-		if m := special(binary.LittleEndian.Uint64(b[i:])); m != 0 {
-			i += bits.TrailingZeros64(m) >> 3
-			if b[i] == '"' {
-				return i
+	for {
+		// Eight bytes at a time while none of them needs attention.
+		for i+8 <= len(b) {
+			m := special(binary.LittleEndian.Uint64(b[i:]))
+			if m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
+				break
 			}
+			i += 8
+		}
+		for i < len(b) && strPlain[b[i]] {
+			i++
+		}
+		if i >= len(b) {
 			return -1
 		}
-		i += 8
-	}
-	for ; i < len(b); i++ {
-		if !strPlain[b[i]] {
-			if b[i] == '"' {
-				return i
+		switch ch := b[i]; {
+		case ch == '"':
+			return i
+		case ch >= utf8.RuneSelf:
+			r, n := utf8.DecodeRune(b[i:])
+			if r == utf8.RuneError && n <= 1 {
+				return -1
 			}
+			i += n
+		default: // an escape or a control character
 			return -1
 		}
 	}
-	return -1
 }
 
 // ReadString reads a VARCHAR value into col.
