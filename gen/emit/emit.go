@@ -12,6 +12,7 @@ import (
 	"github.com/dave/jennifer/jen"
 
 	"github.com/athena-kafka/athena-kafka/gen/plan"
+	"github.com/athena-kafka/athena-kafka/runtime/topic"
 )
 
 // BuildTag excludes every generated file, switching the fallback on for all
@@ -330,7 +331,7 @@ func (g *jsonGen) objectLoop(n *plan.Node) jen.Code {
 
 	var expect []jen.Code
 	for i, k := range kids {
-		if !plainKey(k.Key) {
+		if !topic.PlainKey(k.Key) {
 			continue
 		}
 		lit := strconv.Quote(k.Key) + ":"
@@ -390,7 +391,7 @@ func (g *jsonGen) objectLoop(n *plan.Node) jen.Code {
 		return out
 	}
 	for i, k := range kids {
-		if !plainKey(k.Key) {
+		if !topic.PlainKey(k.Key) {
 			break
 		}
 		lit := strconv.Quote(k.Key) + ":"
@@ -477,17 +478,6 @@ func firstCol(n *plan.Node) int {
 		m = min(m, c)
 	}
 	return m
-}
-
-// plainKey reports whether a key is written the same in every JSON text
-// (nothing to escape), so it can be matched as a literal.
-func plainKey(k string) bool {
-	for i := 0; i < len(k); i++ {
-		if k[i] < 0x20 || k[i] >= 0x80 || k[i] == '"' || k[i] == '\\' || k[i] == '/' {
-			return false
-		}
-	}
-	return true
 }
 
 // keyBody reads the value of key k: straight into its column, or as a

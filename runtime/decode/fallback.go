@@ -103,7 +103,7 @@ func compile(s *topic.Schema) *plan {
 				c.index = len(n.keys)
 				n.keys = append(n.keys, k)
 				lit := ""
-				if plainJSONKey(k) {
+				if topic.PlainKey(k) {
 					lit = strconv.Quote(k) + ":"
 				}
 				n.lits = append(n.lits, lit)
@@ -298,15 +298,4 @@ func (d *fallback) walk(n *pathNode) {
 			break
 		}
 	}
-}
-
-// plainJSONKey reports whether a key is written the same in every JSON
-// text: nothing in it is escaped, or may be.
-func plainJSONKey(k string) bool {
-	for i := 0; i < len(k); i++ {
-		if k[i] < 0x20 || k[i] >= 0x80 || k[i] == '"' || k[i] == '\\' || k[i] == '/' {
-			return false
-		}
-	}
-	return true
 }

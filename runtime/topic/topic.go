@@ -132,3 +132,16 @@ func IsMetadataColumn(name string) bool {
 	}
 	return false
 }
+
+// PlainKey reports whether a JSON key is written the same in every JSON
+// text: nothing in it is escaped, or may be (a '/' may be written "\/").
+// Decoders match such keys as literal bytes ("key":) before reading keys
+// in general.
+func PlainKey(k string) bool {
+	for i := 0; i < len(k); i++ {
+		if k[i] < 0x20 || k[i] >= 0x80 || k[i] == '"' || k[i] == '\\' || k[i] == '/' {
+			return false
+		}
+	}
+	return true
+}

@@ -208,3 +208,14 @@ func TestFingerprint(t *testing.T) {
 		t.Errorf("fingerprint %q", a.Fingerprint())
 	}
 }
+
+func TestPlainKey(t *testing.T) {
+	for k, want := range map[string]bool{
+		"intcol": true, "we ird-key_1": true, "": true,
+		"a/b": false, `a"b`: false, `a\b`: false, "é": false, "a\tb": false,
+	} {
+		if got := PlainKey(k); got != want {
+			t.Errorf("PlainKey(%q) = %v, want %v", k, got, want)
+		}
+	}
+}
