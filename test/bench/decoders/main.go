@@ -114,14 +114,9 @@ func ours(s *topic.Schema, msgs [][]byte, fallback bool) func(*testing.B) {
 			b.Fatal(err)
 		}
 		defer d.Release()
-		cols := make([]arrow.Array, len(as.Fields()))
 		// One record per block, as the connector builds them.
 		take := func() {
-			d.Flush(cols)
-			array.NewRecordBatch(as, cols, int64(cols[0].Len())).Release()
-			for _, c := range cols {
-				c.Release()
-			}
+			decode.Record(d, as, mem).Release()
 			d.Reserve(blockRows)
 		}
 		take() // the first block is reserved as the connector reserves every later one
