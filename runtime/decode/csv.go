@@ -24,11 +24,26 @@ type CSV struct {
 	errMsg string
 	// numDelim is numberDelim(delim), worked out when delim changes.
 	numDelim, set bool
+	// padded holds buf, the delimiter, and zero bytes, so that the typed
+	// readers find the delimiter after every field, and digitRun always finds
+	// the 24 bytes it reads at once; buf is padded[:len(buf):len(buf)].
+	padded []byte
 }
+
+// padding is the bytes after a record in CSV.padded.
+const padding = 32
 
 // Reset starts a new record.
 func (r *CSV) Reset(buf []byte, delim byte) {
-	r.buf, r.pos, r.done, r.failed, r.errPos, r.errMsg = buf, 0, false, false, 0, ""
+	n := len(buf) + padding
+	if cap(r.padded) < n {
+		r.padded = make([]byte, n, max(2*n, 512))
+	}
+	r.padded = r.padded[:n]
+	copy(r.padded, buf)
+	r.padded[len(buf)] = delim
+	clear(r.padded[len(buf)+1:])
+	r.buf, r.pos, r.done, r.failed, r.errPos, r.errMsg = r.padded[:len(buf):len(buf)], 0, false, false, 0, ""
 	if delim != r.delim || !r.set {
 		r.delim, r.numDelim, r.set = delim, numberDelim(delim), true
 	}

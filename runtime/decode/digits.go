@@ -106,3 +106,67 @@ func allDigits(t []byte) (uint64, bool) {
 	}
 	return v, true
 }
+
+// digitRun reads the run of ASCII digits at b[i:] when it has at most 19
+// digits: its value and its length. A longer run gives a length over 19
+// and a value to be ignored. With 24 bytes left it looks at three words at
+// most (eight digits each), with no per-byte branch: each word's digits
+// end at its first byte that is not a digit, and however many there are,
+// one multiply chain gives their value. Nearer the end of b, scanDigits
+// reads them.
+func digitRun(b []byte, i int) (uint64, int) {
+	if len(b)-i < 24 {
+		return digitRunShort(b, i)
+	}
+	a := (*[24]byte)(b[i:])
+	x := binary.LittleEndian.Uint64(a[0:]) ^ (lsb * '0')
+	if nd := nonDigits(x); nd != 0 {
+		n := bits.TrailingZeros64(nd) >> 3
+		return firstDigits(x, n), n
+	}
+	v := digitsOf(x)
+	x = binary.LittleEndian.Uint64(a[8:]) ^ (lsb * '0')
+	if nd := nonDigits(x); nd != 0 {
+		n := bits.TrailingZeros64(nd) >> 3
+		return v*pow10u64[n&7] + firstDigits(x, n), 8 + n
+	}
+	v = v*1e8 + digitsOf(x)
+	x = binary.LittleEndian.Uint64(a[16:]) ^ (lsb * '0')
+	n := bits.TrailingZeros64(nonDigits(x)) >> 3 // 8 when all are digits
+	if n > 3 {
+		return 0, 16 + n
+	}
+	return v*pow10u64[n&7] + firstDigits(x, n), 16 + n
+}
+
+// nonDigits flags (in the high bit of each byte) the bytes of x, which is
+// text XOR '0' in every byte, that were not ASCII digits. Every flag is
+// exact: no carry crosses a byte.
+func nonDigits(x uint64) uint64 {
+	return ((x & (lsb * 0x7F)) + lsb*0x76 | x) & msb
+}
+
+// firstDigits is the value of the first n (0..7) bytes of x, each 0..9.
+// The shift keeps them as the high bytes; the zeros below are leading
+// zeros.
+func firstDigits(x uint64, n int) uint64 {
+	return digitsOf(x << ((56 - 8*uint(n)) & 63) << 8)
+}
+
+// digitsOf is the value of the eight bytes of x, each 0..9, the first
+// (lowest) byte the most significant (Lemire's parse_eight_digits).
+func digitsOf(x uint64) uint64 {
+	x = x * (10<<8 + 1) >> 8
+	x = (x & 0x00FF00FF00FF00FF) * (100<<16 + 1) >> 16
+	return (x & 0x0000FFFF0000FFFF) * (10000<<32 + 1) >> 32
+}
+
+// digitRunShort is digitRun for a run that may end less than 24 bytes before
+// the end of b.
+func digitRunShort(b []byte, i int) (uint64, int) {
+	if i >= len(b) {
+		return 0, 0
+	}
+	end, v := scanDigits(b, i)
+	return v, end - i
+}

@@ -72,6 +72,57 @@ func TestScanDigits(t *testing.T) {
 	}
 }
 
+// TestDigitRun checks digitRun against a byte loop: runs of 0 to 26 digits,
+// ending in every byte value, at every distance from the end of the buffer
+// (the short path included), and in random bytes.
+func TestDigitRun(t *testing.T) {
+	check := func(b []byte, i int) {
+		t.Helper()
+		n := 0
+		var want uint64
+		for i+n < len(b) && b[i+n]-'0' <= 9 {
+			want = want*10 + uint64(b[i+n]-'0')
+			n++
+		}
+		v, got := digitRun(b, i)
+		switch {
+		case n <= 19 && (got != n || v != want):
+			t.Fatalf("digitRun(%q, %d) = %d, %d; want %d, %d", b, i, v, got, want, n)
+		case n > 19 && got <= 19:
+			t.Fatalf("digitRun(%q, %d) = length %d; want a length over 19 for %d digits", b, i, got, n)
+		}
+	}
+	rng := rand.New(rand.NewPCG(9, 10))
+	for n := 0; n <= 26; n++ {
+		for c := 0; c < 256; c++ {
+			for tail := 0; tail < 30; tail += 1 + rng.IntN(4) {
+				b := []byte("x")
+				for j := 0; j < n; j++ {
+					b = append(b, byte('0'+rng.IntN(10)))
+				}
+				if tail > 0 {
+					b = append(b, byte(c))
+					for j := 1; j < tail; j++ {
+						b = append(b, byte(rng.IntN(256)))
+					}
+				}
+				check(b, 1)
+			}
+		}
+	}
+	for i := 0; i < 200000; i++ {
+		b := make([]byte, rng.IntN(40))
+		for j := range b {
+			if rng.IntN(6) == 0 {
+				b[j] = byte(rng.IntN(256))
+			} else {
+				b[j] = byte('0' + rng.IntN(10))
+			}
+		}
+		check(b, rng.IntN(len(b)+1))
+	}
+}
+
 func TestAllDigits(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	for i := 0; i < 200000; i++ {
