@@ -71,7 +71,21 @@ func messages(n int) (jsonMsgs, csvMsgs [][]byte) {
 		csvMsgs = append(csvMsgs, []byte(fmt.Sprintf("%d,%s,%t,%d,%s,%d,%d,%s", r.Intcol, r.Varcharcol, r.Booleancol, r.Bigintcol,
 			strconv.FormatFloat(r.Doublecol, 'g', -1, 64), r.Smallintcol, r.Tinyintcol, strconv.FormatFloat(float64(rng.IntN(1e6))/1e4, 'g', -1, 64))))
 	}
-	return jsonMsgs, csvMsgs
+	return pack(jsonMsgs), pack(csvMsgs)
+}
+
+// pack lays the messages out one after another in one buffer, as the
+// connector receives them: sarama decodes a fetched record batch into one
+// buffer and hands out each value as a slice of it.
+func pack(msgs [][]byte) [][]byte {
+	buf := make([]byte, 0, size(msgs))
+	out := make([][]byte, len(msgs))
+	for i, m := range msgs {
+		start := len(buf)
+		buf = append(buf, m...)
+		out[i] = buf[start:len(buf):len(buf)]
+	}
+	return out
 }
 
 func load(path string) *topic.Schema {
