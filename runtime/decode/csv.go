@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"math"
 	"math/bits"
+	"unsafe"
 )
 
 // CSV reads the fields of one CSV record (a whole message) in order, as RFC
@@ -30,8 +31,15 @@ type CSV struct {
 	padded []byte
 }
 
-// padding is the bytes after a record in CSV.padded.
+// padding is the bytes after a record in CSV.padded. Those after the
+// delimiter may be left from an earlier record: no reader goes past it.
 const padding = 32
+
+// at returns the 24 bytes of the padded record at i, which must be at most
+// len(r.buf)+1, without bounds checks: padding leaves 24 bytes after it.
+func (r *CSV) at(i int) *[24]byte {
+	return (*[24]byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(r.padded)), i))
+}
 
 // Reset starts a new record.
 func (r *CSV) Reset(buf []byte, delim byte) {
@@ -42,7 +50,6 @@ func (r *CSV) Reset(buf []byte, delim byte) {
 	r.padded = r.padded[:n]
 	copy(r.padded, buf)
 	r.padded[len(buf)] = delim
-	clear(r.padded[len(buf)+1:])
 	r.buf, r.pos, r.done, r.failed, r.errPos, r.errMsg = r.padded[:len(buf):len(buf)], 0, false, false, 0, ""
 	if delim != r.delim || !r.set {
 		r.delim, r.numDelim, r.set = delim, numberDelim(delim), true

@@ -118,7 +118,11 @@ func digitRun(b []byte, i int) (uint64, int) {
 	if len(b)-i < 24 {
 		return digitRunShort(b, i)
 	}
-	a := (*[24]byte)(b[i:])
+	return digits24((*[24]byte)(b[i:]))
+}
+
+// digits24 is digitRun on the 24 bytes at a.
+func digits24(a *[24]byte) (uint64, int) {
 	x := binary.LittleEndian.Uint64(a[0:]) ^ (lsb * '0')
 	if nd := nonDigits(x); nd != 0 {
 		n := bits.TrailingZeros64(nd) >> 3

@@ -282,14 +282,15 @@ func (r *CSV) plainInt() (int64, int) {
 	if r.done || r.numDelim {
 		return 0, -1
 	}
-	b, i := r.padded, r.pos
+	i := r.pos
 	var neg uint64
-	if b[i] == '-' {
+	if r.at(i)[0] == '-' {
 		neg = 1
 	}
 	i += int(neg)
-	u, n := digitRun(b, i)
-	if e := i + n; n == 0 || n > 19 || e >= len(b) || b[e] != r.delim || (n > 1 && b[i] == '0') || u > math.MaxInt64+neg {
+	a := r.at(i)
+	u, n := digits24(a)
+	if n == 0 || n > 19 || r.at(i + n)[0] != r.delim || (n > 1 && a[0] == '0') || u > math.MaxInt64+neg {
 		return 0, -1
 	}
 	m := -int64(neg)
@@ -343,19 +344,20 @@ func (r *CSV) plainFloat() (float64, int) {
 	if r.done || r.numDelim {
 		return 0, -1
 	}
-	b, i := r.padded, r.pos
-	neg := b[i] == '-'
+	i := r.pos
+	neg := r.at(i)[0] == '-'
 	if neg {
 		i++
 	}
-	m, nd := digitRun(b, i)
-	if nd == 0 || nd > 19 || (nd > 1 && b[i] == '0') {
+	a := r.at(i)
+	m, nd := digits24(a)
+	if nd == 0 || nd > 19 || (nd > 1 && a[0] == '0') {
 		return 0, -1
 	}
 	i += nd
 	frac := 0
-	if b[i] == '.' {
-		f, fd := digitRun(b, i+1)
+	if r.at(i)[0] == '.' {
+		f, fd := digits24(r.at(i + 1))
 		if fd == 0 || nd+fd > 19 {
 			return 0, -1
 		}
@@ -363,7 +365,7 @@ func (r *CSV) plainFloat() (float64, int) {
 		frac = fd
 		i += fd + 1
 	}
-	if b[i] != r.delim || m > 1<<53 {
+	if r.at(i)[0] != r.delim || m > 1<<53 {
 		return 0, -1
 	}
 	x := float64(m) / pow10f[frac]
