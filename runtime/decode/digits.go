@@ -123,7 +123,12 @@ func digitRun(b []byte, i int) (uint64, int) {
 
 // digits24 is digitRun on the 24 bytes at a.
 func digits24(a *[24]byte) (uint64, int) {
-	x := binary.LittleEndian.Uint64(a[0:]) ^ (lsb * '0')
+	return digitsFrom(binary.LittleEndian.Uint64(a[0:]), a)
+}
+
+// digitsFrom is digits24 with w in place of the first eight bytes of a.
+func digitsFrom(w uint64, a *[24]byte) (uint64, int) {
+	x := w ^ (lsb * '0')
 	if nd := nonDigits(x); nd != 0 {
 		n := bits.TrailingZeros64(nd) >> 3
 		return firstDigits(x, n), n

@@ -350,7 +350,24 @@ func (r *CSV) plainFloat() (float64, int) {
 		i++
 	}
 	a := r.at(i)
-	m, nd := digits24(a)
+	w := binary.LittleEndian.Uint64(a[:8])
+	if nd := bits.TrailingZeros64(nonDigits(w^(lsb*'0'))) >> 3; nd > 0 && nd < 8 && byte(w>>(8*nd)) == '.' {
+		// The point is in the first word: the digits after it, moved down
+		// over it, are read with those before it in one run.
+		lo := uint64(1)<<(8*nd) - 1
+		b := r.at(i + 1)
+		m, t := digitsFrom(w&lo|binary.LittleEndian.Uint64(b[:8])&^lo, b)
+		frac := t - nd
+		if frac == 0 || t > 19 || (nd > 1 && a[0] == '0') || r.at(i + t + 1)[0] != r.delim || m > 1<<53 {
+			return 0, -1
+		}
+		x := float64(m) / pow10f[frac]
+		if neg {
+			x = -x
+		}
+		return x, i + t + 1
+	}
+	m, nd := digitsFrom(w, a)
 	if nd == 0 || nd > 19 || (nd > 1 && a[0] == '0') {
 		return 0, -1
 	}
