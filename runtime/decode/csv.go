@@ -33,12 +33,12 @@ type CSV struct {
 
 // padding is the bytes after a record in CSV.padded. Those after the
 // delimiter may be left from an earlier record: no reader goes past it.
-const padding = 32
+const padding = 40
 
-// at returns the 24 bytes of the padded record at i, which must be at most
-// len(r.buf)+1, without bounds checks: padding leaves 24 bytes after it.
-func (r *CSV) at(i int) *[24]byte {
-	return (*[24]byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(r.padded)), i))
+// at returns the 32 bytes of the padded record at i, which must be at most
+// len(r.buf)+8, without bounds checks: padding leaves 32 bytes after it.
+func (r *CSV) at(i int) *[32]byte {
+	return (*[32]byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(r.padded)), i))
 }
 
 // Reset starts a new record.

@@ -179,3 +179,21 @@ func digitRunShort(b []byte, i int) (uint64, int) {
 	end, v := scanDigits(b, i)
 	return v, end - i
 }
+
+// pointRun reads digits.digits at a when the point is within its first
+// eight bytes, with at least one digit before it: the digits after the
+// point, moved down over it, are read with those before it as one run. It
+// returns their value and the numbers of digits before the point (nd) and
+// in all (t, over 19 when there are more); ok is false when the point is
+// not there, and the caller reads the number otherwise.
+func pointRun(a *[25]byte) (m uint64, nd, t int, ok bool) {
+	w := binary.LittleEndian.Uint64(a[:8])
+	nd = bits.TrailingZeros64(nonDigits(w^(lsb*'0'))) >> 3
+	if nd == 0 || nd >= 8 || byte(w>>(8*nd)) != '.' {
+		return 0, 0, 0, false
+	}
+	lo := uint64(1)<<(8*nd) - 1
+	b := (*[24]byte)(a[1:])
+	m, t = digitsFrom(w&lo|binary.LittleEndian.Uint64(b[:8])&^lo, b)
+	return m, nd, t, true
+}

@@ -99,6 +99,19 @@ func plainFloat(b []byte, i int) (float64, int) {
 	if neg {
 		i++
 	}
+	if len(b)-i >= 25 {
+		if m, nd, t, ok := pointRun((*[25]byte)(b[i:])); ok {
+			end := i + t + 1
+			if t == nd || t > 19 || (nd > 1 && b[i] == '0') || m > 1<<53 || b[end]|0x20 == 'e' {
+				return 0, -1
+			}
+			x := float64(m) / pow10f[t-nd]
+			if neg {
+				x = -x
+			}
+			return x, end
+		}
+	}
 	m, nd := digitRun(b, i)
 	if nd == 0 || nd > 19 || (nd > 1 && b[i] == '0') {
 		return 0, -1
@@ -289,7 +302,7 @@ func (r *CSV) plainInt() (int64, int) {
 	}
 	i += int(neg)
 	a := r.at(i)
-	u, n := digits24(a)
+	u, n := digits24((*[24]byte)(a[:24]))
 	if n == 0 || n > 19 || r.at(i + n)[0] != r.delim || (n > 1 && a[0] == '0') || u > math.MaxInt64+neg {
 		return 0, -1
 	}
@@ -350,46 +363,32 @@ func (r *CSV) plainFloat() (float64, int) {
 		i++
 	}
 	a := r.at(i)
-	w := binary.LittleEndian.Uint64(a[:8])
-	if nd := bits.TrailingZeros64(nonDigits(w^(lsb*'0'))) >> 3; nd > 0 && nd < 8 && byte(w>>(8*nd)) == '.' {
-		// The point is in the first word: the digits after it, moved down
-		// over it, are read with those before it in one run.
-		lo := uint64(1)<<(8*nd) - 1
-		b := r.at(i + 1)
-		m, t := digitsFrom(w&lo|binary.LittleEndian.Uint64(b[:8])&^lo, b)
-		frac := t - nd
-		if frac == 0 || t > 19 || (nd > 1 && a[0] == '0') || r.at(i + t + 1)[0] != r.delim || m > 1<<53 {
-			return 0, -1
-		}
-		x := float64(m) / pow10f[frac]
-		if neg {
-			x = -x
-		}
-		return x, i + t + 1
+	m, nd, t, ok := pointRun((*[25]byte)(a[:25]))
+	end := i + t + 1
+	if ok && t == nd {
+		return 0, -1 // no digit after the point
 	}
-	m, nd := digitsFrom(w, a)
-	if nd == 0 || nd > 19 || (nd > 1 && a[0] == '0') {
+	if !ok {
+		// No point in the first word: digits, then maybe a point and more.
+		m, nd = digits24((*[24]byte)(a[:24]))
+		t, end = nd, i+nd
+		if r.at(end)[0] == '.' {
+			f, fd := digits24((*[24]byte)(r.at(end + 1)[:24]))
+			if fd == 0 {
+				return 0, -1
+			}
+			m = m*pow10u64[min(fd, 19)] + f
+			t, end = nd+fd, end+fd+1
+		}
+	}
+	if nd == 0 || t > 19 || (nd > 1 && a[0] == '0') || r.at(end)[0] != r.delim || m > 1<<53 {
 		return 0, -1
 	}
-	i += nd
-	frac := 0
-	if r.at(i)[0] == '.' {
-		f, fd := digits24(r.at(i + 1))
-		if fd == 0 || nd+fd > 19 {
-			return 0, -1
-		}
-		m = m*pow10u64[fd] + f
-		frac = fd
-		i += fd + 1
-	}
-	if r.at(i)[0] != r.delim || m > 1<<53 {
-		return 0, -1
-	}
-	x := float64(m) / pow10f[frac]
+	x := float64(m) / pow10f[t-nd]
 	if neg {
 		x = -x
 	}
-	return x, i
+	return x, end
 }
 
 // ReadFloat64 reads a DOUBLE field into col; false when it does not convert.

@@ -2,6 +2,7 @@ package decode_test
 
 import (
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -11,13 +12,15 @@ import (
 	"github.com/athena-kafka/athena-kafka/runtime/topic"
 )
 
-// TestCSVNumbersMatchFallback decodes records of number-like fields (signs,
+// TestNumbersMatchFallback decodes messages of number-like values (signs,
 // 0 to 24 digits, leading zeros, points, exponents, blanks, quotes, other
-// bytes) in every position of the CSV tables, the last field included, with
-// the generated decoders and the fallback: the typed readers' fast shapes
-// must give what the Append functions give, or leave the field to them.
-// Each field ends where the padded record's delimiter would be found.
-func TestCSVNumbersMatchFallback(t *testing.T) {
+// bytes) with the generated decoders and the fallback: the typed readers'
+// fast shapes must give what the Append functions give, or leave the value
+// to them. CSV records put one in every field, the last included (its end
+// is where the padded record's delimiter is); JSON objects put one under
+// every top-level key, last or not, and at every distance from the end of
+// the message.
+func TestNumbersMatchFallback(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	digits := func(n int) string {
 		var sb strings.Builder
@@ -56,26 +59,28 @@ func TestCSVNumbersMatchFallback(t *testing.T) {
 		}
 		return sb.String()
 	}
-	var tables []*table
+	if !decode.GeneratedEnabled() {
+		t.Skip("generated decoders are off (nogenerated): nothing to compare")
+	}
+	formats := map[topic.Format]int{}
 	for _, tb := range loadTables(t) {
-		if tb.schema.Format == topic.CSV {
-			tables = append(tables, tb)
-		}
-	}
-	if len(tables) == 0 {
-		t.Fatal("no CSV tables under schemas/testdata")
-	}
-	for _, tb := range tables {
-		if !decode.GeneratedEnabled() {
-			t.Skip("generated decoders are off (nogenerated): nothing to compare")
-		}
+		formats[tb.schema.Format]++
 		var msgs [][]byte
 		for range 3000 {
-			fields := make([]string, len(tb.schema.Fields)+rng.IntN(2))
-			for k := range fields {
-				fields[k] = number()
+			var fields []string
+			if tb.schema.Format == topic.CSV {
+				for range len(tb.schema.Fields) + rng.IntN(2) {
+					fields = append(fields, number())
+				}
+				msgs = append(msgs, []byte(strings.Join(fields, string(tb.schema.Delimiter))))
+				continue
 			}
-			msgs = append(msgs, []byte(strings.Join(fields, string(tb.schema.Delimiter))))
+			for _, f := range tb.schema.Fields {
+				if len(f.Path) == 1 && rng.IntN(8) != 0 {
+					fields = append(fields, strconv.Quote(f.Path[0])+":"+number())
+				}
+			}
+			msgs = append(msgs, []byte("{"+strings.Join(fields, ",")+"}"+strings.Repeat(" ", rng.IntN(30))))
 		}
 		mem := memory.NewCheckedAllocator(memory.DefaultAllocator)
 		as := tb.schema.Arrow(topic.ArrowOptions{NoMetadataColumns: true})
@@ -105,5 +110,8 @@ func TestCSVNumbersMatchFallback(t *testing.T) {
 		gen.Release()
 		fb.Release()
 		mem.AssertSize(t, 0)
+	}
+	if formats[topic.CSV] == 0 || formats[topic.JSON] == 0 {
+		t.Fatalf("tables under schemas/testdata by format: %v; want both", formats)
 	}
 }
