@@ -25,10 +25,7 @@ func leadDigits(w uint64) int {
 // digitsValue is the value of the first n (0..8) bytes of w, which are
 // ASCII digits.
 func digitsValue(w uint64, n int) uint64 {
-	x := (w ^ (lsb * '0')) << (64 - 8*uint(n)) // shifted-in zeros are leading zeros
-	x = x * (10<<8 + 1) >> 8
-	x = (x & 0x00FF00FF00FF00FF) * (100<<16 + 1) >> 16
-	return (x & 0x0000FFFF0000FFFF) * (10000<<32 + 1) >> 32
+	return digitsOf((w ^ (lsb * '0')) << (64 - 8*uint(n))) // shifted-in zeros are leading zeros
 }
 
 // scanDigits reads the run of ASCII digits at b[i:] and returns its end and
