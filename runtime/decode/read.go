@@ -35,6 +35,20 @@ func plainInt(b []byte, i int) (int64, int) {
 		neg = 1
 	}
 	i += int(neg)
+	m := -int64(neg)
+	if len(b)-i >= 8 {
+		// Up to seven digits are read here, with no call.
+		a := (*[8]byte)(b[i:])
+		w := binary.LittleEndian.Uint64(a[:])
+		x := w ^ (lsb * '0')
+		if nd := nonDigits(x); nd != 0 {
+			n := bits.TrailingZeros64(nd) >> 3
+			if t := byte(w >> (8 * n)); n == 0 || (n > 1 && a[0] == '0') || t == '.' || t|0x20 == 'e' {
+				return 0, -1
+			}
+			return (int64(firstDigits(x, n)) ^ m) - m, i + n
+		}
+	}
 	u, n := digitRun(b, i)
 	if n == 0 || n > 19 || (n > 1 && b[i] == '0') || u > math.MaxInt64+neg {
 		return 0, -1
@@ -42,7 +56,6 @@ func plainInt(b []byte, i int) (int64, int) {
 	if i += n; i < len(b) && (b[i] == '.' || b[i]|0x20 == 'e') {
 		return 0, -1
 	}
-	m := -int64(neg)
 	return (int64(u) ^ m) - m, i
 }
 
@@ -302,8 +315,19 @@ func (r *CSV) plainInt() (int64, int) {
 	}
 	i += int(neg)
 	a := r.at(i)
-	u, n := digits24((*[24]byte)(a[:24]))
-	if n == 0 || n > 19 || r.at(i + n)[0] != r.delim || (n > 1 && a[0] == '0') || u > math.MaxInt64+neg {
+	// Up to seven digits are read here, with no call; longer runs by
+	// digitsFrom.
+	w := binary.LittleEndian.Uint64(a[:8])
+	x := w ^ (lsb * '0')
+	var u uint64
+	var n int
+	if nd := nonDigits(x); nd != 0 {
+		n = bits.TrailingZeros64(nd) >> 3
+		if n == 0 || byte(w>>(8*n)) != r.delim || (n > 1 && a[0] == '0') {
+			return 0, -1
+		}
+		u = firstDigits(x, n)
+	} else if u, n = digitsFrom(w, (*[24]byte)(a[:24])); n > 19 || r.at(i + n)[0] != r.delim || a[0] == '0' || u > math.MaxInt64+neg {
 		return 0, -1
 	}
 	m := -int64(neg)
