@@ -146,10 +146,12 @@ func digitsFrom(w uint64, a *[24]byte) (uint64, int) {
 }
 
 // nonDigits flags (in the high bit of each byte) the bytes of x, which is
-// text XOR '0' in every byte, that were not ASCII digits. Every flag is
-// exact: no carry crosses a byte.
+// text XOR '0' in every byte, that were not ASCII digits. Only the lowest
+// flag is exact, which is all its callers use: a byte above 9 is flagged
+// by the +0x76 or by its own high bit, and a carry out of a byte comes only
+// from one whose high bit is set, that is, from a flagged byte.
 func nonDigits(x uint64) uint64 {
-	return ((x & (lsb * 0x7F)) + lsb*0x76 | x) & msb
+	return (x + lsb*0x76 | x) & msb
 }
 
 // firstDigits is the value of the first n (0..7) bytes of x, each 0..9.
