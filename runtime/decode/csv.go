@@ -45,7 +45,7 @@ func (r *CSV) at(i int) *[32]byte {
 func (r *CSV) Reset(buf []byte, delim byte) {
 	n := len(buf) + padding
 	if cap(r.padded) < n {
-		r.padded = make([]byte, n, max(2*n, 512))
+		r.padded = make([]byte, n, max(n+n/4, 512)) // a quarter more: room for the next, larger record
 	}
 	r.padded = r.padded[:n]
 	copy(r.padded, buf)
