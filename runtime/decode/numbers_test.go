@@ -13,8 +13,8 @@ import (
 )
 
 // TestNumbersMatchFallback decodes messages of number-like values (signs,
-// 0 to 24 digits, leading zeros, points, exponents, blanks, quotes, other
-// bytes) with the generated decoders and the fallback: the typed readers'
+// 0 to 41 digits and now and then thousands, leading zeros, points,
+// exponents, blanks, quotes, other bytes) with the generated decoders and the fallback: the typed readers'
 // fast shapes must give what the Append functions give, or leave the value
 // to them. CSV records put one in every field, the last included (its end
 // is where the padded record's delimiter is); JSON objects put one under
@@ -41,6 +41,10 @@ func TestNumbersMatchFallback(t *testing.T) {
 		}
 		if rng.IntN(6) == 0 {
 			sb.WriteByte('0')
+		}
+		if rng.IntN(200) == 0 {
+			// A long run: the record outgrows the reader's buffers.
+			sb.WriteString(digits(rng.IntN(5000)))
 		}
 		sb.WriteString(digits(rng.IntN(21)))
 		if rng.IntN(2) == 0 {
