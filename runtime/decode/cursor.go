@@ -353,6 +353,23 @@ var strPlain = func() (t [256]bool) {
 	return t
 }()
 
+// skipPlain returns the index of the first byte at or after i that a JSON
+// string's scan must look at (a quote, a backslash, a control character or
+// a byte of a multi-byte character), or len(b): eight bytes at a time while
+// none of them is one, then a byte at a time.
+func skipPlain(b []byte, i int) int {
+	for i+8 <= len(b) {
+		if m := special(binary.LittleEndian.Uint64(b[i:])); m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+		i += 8
+	}
+	for i < len(b) && strPlain[b[i]] {
+		i++
+	}
+	return i
+}
+
 // str reads a string at c.pos (a '"'); the span excludes the quotes.
 func (c *Cursor) str() Span {
 	b := c.buf
@@ -360,18 +377,7 @@ func (c *Cursor) str() Span {
 	start := i
 	tok := TokString
 	for {
-		// Eight bytes at a time while none of them needs attention.
-		for i+8 <= len(b) {
-			if m := special(binary.LittleEndian.Uint64(b[i:])); m != 0 {
-				i += bits.TrailingZeros64(m) >> 3
-				break
-			}
-			i += 8
-		}
-		for i < len(b) && strPlain[b[i]] {
-			i++
-		}
-		if i >= len(b) {
+		if i = skipPlain(b, i); i >= len(b) {
 			c.fail(start-1, "unterminated string")
 			return Span{}
 		}

@@ -198,19 +198,7 @@ func (c *Cursor) ReadBool(col *BoolColumn, st *State, i int) bool {
 func plainString(b []byte, i int) int {
 	i++
 	for {
-		// Eight bytes at a time while none of them needs attention.
-		for i+8 <= len(b) {
-			m := special(binary.LittleEndian.Uint64(b[i:]))
-			if m != 0 {
-				i += bits.TrailingZeros64(m) >> 3
-				break
-			}
-			i += 8
-		}
-		for i < len(b) && strPlain[b[i]] {
-			i++
-		}
-		if i >= len(b) {
+		if i = skipPlain(b, i); i >= len(b) {
 			return -1
 		}
 		switch ch := b[i]; {
